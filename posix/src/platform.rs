@@ -1,0 +1,62 @@
+//! The contract between the system-call layer and the machine (STYLE.md,
+//! "The contract first"). `posix` never names the kernel or a driver; the
+//! kernel implements [`Platform`] and the tests implement it with a mock.
+
+/// A user-space virtual address, as the program passed it. Never
+/// dereferenced here: only the platform's copy routines touch user memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct UserAddr(pub u64);
+
+/// Page protection of a user mapping (W^X is enforced by `posix::mm`, and
+/// checked again by the platform).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Prot {
+    /// Readable.
+    pub read: bool,
+    /// Writable.
+    pub write: bool,
+    /// Executable.
+    pub exec: bool,
+}
+
+/// A user access that hit an unmapped or forbidden page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fault {
+    /// The first faulting address.
+    pub addr: UserAddr,
+}
+
+/// The platform could not provide physical memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfMemory;
+
+/// The machine, as the syscall layer sees it.
+pub trait Platform {
+    /// Writes bytes to the console (the serial port).
+    fn console_write(&self, bytes: &[u8]);
+    /// Copies from user memory. Fails without side effects if any byte of
+    /// the range is not mapped readable *right now*; the caller resolves
+    /// demand faults with `posix::mm` and retries.
+    fn copy_from_user(&self, src: UserAddr, dst: &mut [u8]) -> Result<(), Fault>;
+    /// Copies to user memory; same contract as [`Platform::copy_from_user`]
+    /// but the pages must be mapped writable.
+    fn copy_to_user(&self, dst: UserAddr, src: &[u8]) -> Result<(), Fault>;
+    /// Maps `len` bytes (page multiple) at page-aligned `addr` with fresh
+    /// zeroed frames and protection `prot`, replacing nothing (the range is
+    /// unmapped on entry, `posix::mm` guarantees it).
+    fn map_zeroed(&self, addr: UserAddr, len: u64, prot: Prot) -> Result<(), OutOfMemory>;
+    /// Unmaps any present pages in the range and frees their frames.
+    fn unmap(&self, addr: UserAddr, len: u64);
+    /// Changes the protection of the present pages in the range.
+    fn protect(&self, addr: UserAddr, len: u64, prot: Prot);
+    /// Nanoseconds since boot, monotonic.
+    fn monotonic_ns(&self) -> u64;
+    /// Nanoseconds since the Unix epoch (wall clock).
+    fn realtime_ns(&self) -> u64;
+    /// Fills `buf` with bytes from the hardware random source (RDSEED/RDRAND).
+    fn random(&self, buf: &mut [u8]);
+    /// Sets the calling thread's FS base (TLS pointer, ARCH_SET_FS).
+    fn set_fs_base(&self, base: u64);
+    /// Returns the calling thread's FS base.
+    fn fs_base(&self) -> u64;
+}

@@ -1,0 +1,2 @@
+//! rumprun host tools (stub, being written).
+#![forbid(unsafe_code)]
