@@ -1,0 +1,3 @@
+//! Conformance harness (stub, being written).
+#![forbid(unsafe_code)]
+fn main() {}
