@@ -10,3 +10,5 @@
 extern crate alloc;
 
 pub mod platform;
+pub mod fd;
+pub mod vfs;
