@@ -10,7 +10,8 @@
 //! [`STATUS_NO_REPORT`].
 
 /// I/O port of QEMU's `isa-debugcon` device that carries the status line.
-pub const DEBUGCON_PORT: u16 = 0x402;
+/// Not 0x402: SeaBIOS (q35) writes its debug log there.
+pub const DEBUGCON_PORT: u16 = 0xe9;
 /// I/O port of QEMU's `isa-debug-exit` device (`iobase=0xf4,iosize=4`).
 pub const DEBUG_EXIT_PORT: u16 = 0xf4;
 /// Status when the kernel itself failed (CPU exception in ring 0, panic,

@@ -1,0 +1,5 @@
+//! Architecture code, chosen once here (STYLE.md "Arch code in one place").
+
+mod x86_64;
+
+pub use x86_64::{boot, cpu, gdt, idt, paging};

@@ -1,0 +1,9 @@
+//! Everything specific to x86_64, in one place (STYLE.md "Arch code in one
+//! place"): boot entry, CPU instructions, GDT/TSS, IDT and the trap and
+//! syscall entries, page tables.
+
+pub mod boot;
+pub mod cpu;
+pub mod gdt;
+pub mod idt;
+pub mod paging;

@@ -1,0 +1,160 @@
+//! Where concrete types meet the syscall layer: [`Kernel`] implements
+//! `posix::platform::Platform` with the page tables, the frame allocator,
+//! the console and the clocks. User memory is never dereferenced through
+//! its user address: copies translate each page and go through the direct
+//! map, so the kernel runs with SMAP closed at all times and a copy cannot
+//! fault (a missing page is reported back to `posix`, which resolves it).
+
+use posix::platform::{Fault, OutOfMemory, Platform, Prot, UserAddr};
+
+use crate::arch::cpu;
+use crate::arch::paging::{self, UserFlags, USER_END};
+use crate::mem::{frames, phys, PAGE};
+
+/// The kernel, as the syscall layer's platform.
+pub struct Kernel;
+
+const IA32_FS_BASE: u32 = 0xc000_0100;
+
+fn flags(prot: Prot) -> UserFlags {
+    // W^X is posix::mm's policy; enforce it here again so no path can
+    // create a writable executable page.
+    UserFlags {
+        write: prot.write,
+        exec: prot.exec && !prot.write,
+    }
+}
+
+/// Calls `f(frame_bytes_from_offset, len)` for each page piece of a user range.
+fn for_each_piece(
+    addr: UserAddr,
+    len: usize,
+    write: bool,
+    mut f: impl FnMut(&mut [u8], usize),
+) -> Result<(), Fault> {
+    let start = addr.0;
+    let end = start.checked_add(len as u64).ok_or(Fault { addr })?;
+    if end > USER_END {
+        return Err(Fault {
+            addr: UserAddr(start.max(USER_END)),
+        });
+    }
+    // Check every page first so a failed copy has no side effects.
+    let mut va = start & !(PAGE - 1);
+    while va < end {
+        match paging::translate_user(va) {
+            Some((_, fl)) if !write || fl.write => {}
+            _ => {
+                return Err(Fault {
+                    addr: UserAddr(va.max(start)),
+                })
+            }
+        }
+        va += PAGE;
+    }
+    let mut done = 0usize;
+    let mut va = start;
+    while va < end {
+        let (pa, _) = paging::translate_user(va).ok_or(Fault { addr: UserAddr(va) })?;
+        let off = (va % PAGE) as usize;
+        let n = ((PAGE as usize) - off).min((end - va) as usize);
+        f(&mut phys::frame_mut(pa)[off..off + n], done);
+        done += n;
+        va += n as u64;
+    }
+    Ok(())
+}
+
+impl Platform for Kernel {
+    fn console_write(&self, bytes: &[u8]) {
+        crate::console::write_bytes(bytes);
+    }
+
+    fn copy_from_user(&self, src: UserAddr, dst: &mut [u8]) -> Result<(), Fault> {
+        let len = dst.len();
+        for_each_piece(src, len, false, |page, at| {
+            dst[at..at + page.len()].copy_from_slice(page)
+        })
+    }
+
+    fn copy_to_user(&self, dst: UserAddr, src: &[u8]) -> Result<(), Fault> {
+        for_each_piece(dst, src.len(), true, |page, at| {
+            page.copy_from_slice(&src[at..at + page.len()])
+        })
+    }
+
+    fn map_zeroed(&self, addr: UserAddr, len: u64, prot: Prot) -> Result<(), OutOfMemory> {
+        let fl = flags(prot);
+        let mut va = addr.0;
+        while va < addr.0 + len {
+            let ok = match frames::alloc() {
+                Some(pa) => {
+                    paging::map_user(va, pa, fl) || {
+                        frames::free(pa);
+                        false
+                    }
+                }
+                None => false,
+            };
+            if !ok {
+                self.unmap(addr, va - addr.0);
+                return Err(OutOfMemory);
+            }
+            va += PAGE;
+        }
+        Ok(())
+    }
+
+    fn unmap(&self, addr: UserAddr, len: u64) {
+        let mut va = addr.0 & !(PAGE - 1);
+        while va < addr.0 + len {
+            if let Some(pa) = paging::unmap_user(va) {
+                frames::free(pa);
+            }
+            va += PAGE;
+        }
+    }
+
+    fn protect(&self, addr: UserAddr, len: u64, prot: Prot) {
+        let fl = flags(prot);
+        let mut va = addr.0 & !(PAGE - 1);
+        while va < addr.0 + len {
+            paging::protect_user(va, fl);
+            va += PAGE;
+        }
+    }
+
+    fn monotonic_ns(&self) -> u64 {
+        crate::time::monotonic_ns()
+    }
+
+    fn realtime_ns(&self) -> u64 {
+        crate::time::realtime_ns()
+    }
+
+    fn random(&self, buf: &mut [u8]) {
+        for chunk in buf.chunks_mut(8) {
+            let v = cpu::hw_random().unwrap_or_else(|| {
+                // No RDRAND/RDSEED: mix the TSC (weak; said once at boot).
+                let mut x = cpu::rdtsc().wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                x ^= x >> 31;
+                x
+            });
+            chunk.copy_from_slice(&v.to_le_bytes()[..chunk.len()]);
+        }
+    }
+
+    fn set_fs_base(&self, base: u64) {
+        // A non-canonical FS base would #GP in the kernel on WRMSR; posix
+        // rejects those, and this check keeps the kernel safe regardless.
+        if base < USER_END {
+            // SAFETY: FS_BASE only affects ring-3 %fs accesses; the kernel
+            // does not use %fs.
+            unsafe { cpu::wrmsr(IA32_FS_BASE, base) };
+        }
+    }
+
+    fn fs_base(&self) -> u64 {
+        cpu::rdmsr(IA32_FS_BASE)
+    }
+}
