@@ -10,10 +10,10 @@ use rumprun_config::{cmdline, symbols};
 use spin::Once;
 
 use crate::arch::idt::{self, TrapFrame};
-use crate::arch::{cpu, gdt, paging};
+use crate::arch::{apic, cpu, gdt, paging, switch};
 use crate::exit::exit_vm;
 use crate::mem::{frames, heap, phys};
-use crate::{bootinfo, console, time, trap};
+use crate::{bootinfo, console, sched, time, trap};
 
 /// The slot `rumprun bake` patches with the payload's location
 /// (`rumprun_config::image::PayloadDesc`).
@@ -134,6 +134,11 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
     }
     time::init(tsc0);
     idt::init_syscall(kstack);
+    switch::init();
+    sched::init(kstack);
+    if !apic::init() {
+        kprintln!("no local APIC: sleeping and time slicing are unavailable");
+    }
 
     let payload = phys::slice(desc.phys_addr, desc.len);
     let payload = match parse_payload(payload) {
@@ -176,7 +181,7 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
         rsp: entry.rsp,
         cs: u64::from(gdt::USER_CS),
         ss: u64::from(gdt::USER_DS),
-        rflags: 0x2,
+        rflags: 0x202,
         ..TrapFrame::default()
     };
     idt::enter_user(&frame)

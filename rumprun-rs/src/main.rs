@@ -28,6 +28,8 @@ mod mem;
 #[cfg(target_os = "none")]
 mod platform;
 #[cfg(target_os = "none")]
+mod sched;
+#[cfg(target_os = "none")]
 mod sync;
 #[cfg(target_os = "none")]
 mod time;

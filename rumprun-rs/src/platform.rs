@@ -20,6 +20,7 @@ fn flags(prot: Prot) -> UserFlags {
     // W^X is posix::mm's policy; enforce it here again so no path can
     // create a writable executable page.
     UserFlags {
+        access: prot.read || prot.write || prot.exec,
         write: prot.write,
         exec: prot.exec && !prot.write,
     }

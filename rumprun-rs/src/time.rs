@@ -134,3 +134,9 @@ pub fn realtime_ns() -> u64 {
 pub fn tsc_hz() -> u64 {
     TSC_HZ.load(Ordering::Relaxed)
 }
+
+/// Converts nanoseconds of monotonic time (since entry) to a TSC value.
+pub fn ns_to_tsc(ns: u64) -> u64 {
+    TSC_BOOT.load(Ordering::Relaxed)
+        + (u128::from(ns) * u128::from(TSC_HZ.load(Ordering::Relaxed)) / 1_000_000_000) as u64
+}

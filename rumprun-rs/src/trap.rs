@@ -11,9 +11,9 @@ use rumprun_config::exit::{status_for_signal, STATUS_KERNEL_PANIC};
 use rumprun_config::symbols::{self, Symbol};
 use spin::Once;
 
-use crate::arch::cpu;
 use crate::arch::idt::TrapFrame;
 use crate::arch::paging::USER_END;
+use crate::arch::{apic, cpu};
 use crate::exit::exit_vm;
 use crate::platform::Kernel;
 use crate::process;
@@ -65,7 +65,11 @@ const SIGSEGV: u8 = 11;
 
 /// Entry from the exception stubs.
 pub extern "C" fn trap_entry(f: &mut TrapFrame) {
-    if f.from_user() {
+    if f.vector == u64::from(apic::TIMER_VECTOR) {
+        crate::sched::on_timer(f.from_user());
+    } else if f.vector == u64::from(apic::SPURIOUS_VECTOR) {
+        // Spurious APIC interrupts need no EOI (SDM Vol. 3A §11.9).
+    } else if f.from_user() {
         user_trap(f);
     } else {
         kernel_fault(f);
@@ -124,6 +128,7 @@ fn user_trap(f: &mut TrapFrame) {
 /// Entry from the SYSCALL stub; returns true to leave through IRETQ.
 pub extern "C" fn syscall_entry_rust(f: &mut TrapFrame) -> bool {
     let args = [f.rdi, f.rsi, f.rdx, f.r10, f.r8, f.r9];
+    crate::sched::set_frame(f);
     match process().syscall(&Kernel, f.rax, args) {
         SyscallOutcome::Return(v) => f.rax = v,
         SyscallOutcome::Exit(status) => exit_vm(status),
@@ -138,8 +143,8 @@ pub extern "C" fn syscall_entry_rust(f: &mut TrapFrame) -> bool {
         exit_vm(status_for_signal(SIGSEGV));
     }
     // Only the arithmetic and direction/trap flags are the program's to keep;
-    // IOPL, NT, VM, AC and IF stay as the kernel wants them.
-    f.rflags = (f.rflags & 0x0cd5) | 0x2;
+    // IOPL, NT, VM and AC stay clear and IF set (ring 3 takes the timer).
+    f.rflags = (f.rflags & 0x0cd5) | 0x202;
     false
 }
 

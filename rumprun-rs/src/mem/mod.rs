@@ -4,6 +4,7 @@
 
 pub mod frames;
 pub mod heap;
+pub mod kstack;
 pub mod phys;
 
 /// Size of a page and of a frame.

@@ -104,3 +104,8 @@ pub fn init(rsp0: u64, ist1: u64) {
     // the static TSS.
     unsafe { asm!("ltr {0:x}", in(reg) TSS_SEL, options(nostack)) };
 }
+
+/// Sets the stack used for entries from ring 3 (the running thread's).
+pub fn set_rsp0(top: u64) {
+    TSS.with(|t| t.rsp[0] = top);
+}

@@ -75,10 +75,25 @@ macro_rules! stubs {
 }
 
 // Vectors with a CPU-pushed error code: 8, 10-14, 17, 21, 29, 30 (SDM Vol. 3A Table 6-1).
+// Then the APIC timer (32) and the APIC spurious vector (255), listed last.
 stubs!(
     0 0, 1 0, 2 0, 3 0, 4 0, 5 0, 6 0, 7 0, 8 1, 9 0, 10 1, 11 1, 12 1, 13 1, 14 1, 15 0,
     16 0, 17 1, 18 0, 19 0, 20 0, 21 1, 22 0, 23 0, 24 0, 25 0, 26 0, 27 0, 28 0, 29 1, 30 1, 31 0,
+    32 0, 255 0,
 );
+
+/// Vectors with a stub, in `trap_stub_table` order.
+const VECTORS: [usize; 34] = {
+    let mut v = [0usize; 34];
+    let mut i = 0;
+    while i < 32 {
+        v[i] = i;
+        i += 1;
+    }
+    v[32] = 32;
+    v[33] = 255;
+    v
+};
 
 global_asm!(
     r#"
@@ -103,6 +118,7 @@ trap_common:
     xor ebp, ebp
     cld
     call {trap}
+    .global trap_return
 trap_return:
     pop r15
     pop r14
@@ -199,7 +215,7 @@ static mut SYSCALL_USER_RSP: u64 = 0;
 static mut SYSCALL_KSTACK: u64 = 0;
 
 unsafe extern "C" {
-    static trap_stub_table: [u64; 32];
+    static trap_stub_table: [u64; 34];
     fn syscall_entry();
     fn enter_user_frame(frame: *const TrapFrame) -> !;
 }
@@ -212,10 +228,10 @@ static IDT: BootCell<Idt> = BootCell::new(Idt([0; 512]));
 /// Fills and loads the IDT; vectors 2, 8 and 18 use IST1.
 pub fn init() {
     IDT.with(|idt| {
-        for v in 0..32usize {
-            // SAFETY: trap_stub_table is a read-only table of 32 addresses
+        for (i, &v) in VECTORS.iter().enumerate() {
+            // SAFETY: trap_stub_table is a read-only table of 34 addresses
             // emitted by the `stubs!` assembly above.
-            let handler = unsafe { trap_stub_table[v] };
+            let handler = unsafe { trap_stub_table[i] };
             let ist: u64 = if matches!(v, 2 | 8 | 18) { 1 } else { 0 };
             // Interrupt gate (type 0xE), present, DPL 0 (SDM Vol. 3A Figure 6-8).
             let low = (handler & 0xffff)
@@ -282,4 +298,19 @@ pub fn enter_user(frame: &TrapFrame) -> ! {
     // SAFETY: the frame holds a user CS/SS and a canonical user RIP/RSP, so
     // iretq enters ring 3; this never returns.
     unsafe { enter_user_frame(slot) }
+}
+
+/// Sets the kernel stack the SYSCALL entry switches to (the running thread's).
+pub fn set_syscall_stack(top: u64) {
+    // SAFETY: single CPU, interrupts off in the kernel: nothing reads the
+    // slot concurrently; the entry reads it only on the next SYSCALL.
+    unsafe { SYSCALL_KSTACK = top };
+}
+
+/// Enables interrupts, waits for one, and disables them again. `sti; hlt`
+/// is atomic (STI's one-instruction interrupt shadow), so no wake-up is lost.
+pub fn idle_until_interrupt() {
+    // SAFETY: the IDT handles every vector the APIC can raise; the handler
+    // runs on this stack and returns here with interrupts off again.
+    unsafe { asm!("sti", "hlt", "cli", options(nomem, nostack)) };
 }

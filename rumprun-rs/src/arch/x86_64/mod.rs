@@ -2,8 +2,10 @@
 //! place"): boot entry, CPU instructions, GDT/TSS, IDT and the trap and
 //! syscall entries, page tables.
 
+pub mod apic;
 pub mod boot;
 pub mod cpu;
 pub mod gdt;
 pub mod idt;
 pub mod paging;
+pub mod switch;

@@ -16,6 +16,11 @@ const U: u64 = 1 << 2;
 const PS: u64 = 1 << 7;
 const G: u64 = 1 << 8;
 const NX: u64 = 1 << 63;
+/// Software bit (ignored by the MMU, SDM Table 4-19): a PROT_NONE page,
+/// kept not-present but still owning its frame.
+const NONE: u64 = 1 << 9;
+const PCD: u64 = 1 << 4;
+const PWT: u64 = 1 << 3;
 const ADDR: u64 = 0x000f_ffff_ffff_f000;
 
 /// Virtual base of the kernel image (linker.ld `KERNEL_VMA`).
@@ -26,6 +31,8 @@ pub const USER_END: u64 = 0x0000_8000_0000_0000;
 /// Leaf permissions of a user page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UserFlags {
+    /// Accessible at all (false for PROT_NONE).
+    pub access: bool,
     /// Writable.
     pub write: bool,
     /// Executable.
@@ -34,8 +41,54 @@ pub struct UserFlags {
 
 impl UserFlags {
     fn bits(self) -> u64 {
+        if !self.access {
+            return NONE | U | NX;
+        }
         P | U | if self.write { W } else { 0 } | if self.exec { 0 } else { NX }
     }
+}
+
+/// Virtual window for device registers (PML4 slot 384), mapped uncached.
+const MMIO_BASE: u64 = 0xffff_c000_0000_0000;
+static MMIO_NEXT: Mutex<u64> = Mutex::new(MMIO_BASE);
+
+/// Maps `len` bytes of device memory at physical `pa` uncached (PCD|PWT,
+/// NX) into the MMIO window and returns the virtual address.
+pub fn map_mmio(pa: u64, len: u64) -> Option<u64> {
+    let base = pa & !(PAGE - 1);
+    let pages = (pa + len - base).div_ceil(PAGE);
+    let mut next = MMIO_NEXT.lock();
+    let va0 = *next;
+    let root = ROOT.lock();
+    for i in 0..pages {
+        let e = walk(*root, va0 + i * PAGE, true, P | W)?;
+        *e = (base + i * PAGE) | P | W | PCD | PWT | NX;
+    }
+    *next = va0 + (pages + 1) * PAGE; // one unmapped page between windows
+    Some(va0 + (pa - base))
+}
+
+/// Maps kernel page `va` (outside the direct map, e.g. thread stacks) to `pa`, RW and NX.
+pub fn map_kernel(va: u64, pa: u64) -> bool {
+    let root = ROOT.lock();
+    match walk(*root, va, true, P | W) {
+        Some(e) => {
+            *e = pa | P | W | G | NX;
+            invlpg(va);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Unmaps kernel page `va`; returns its frame.
+pub fn unmap_kernel(va: u64) -> Option<u64> {
+    let root = ROOT.lock();
+    let e = walk(*root, va, false, 0)?;
+    let pa = (*e & P != 0).then_some(*e & ADDR);
+    *e = 0;
+    invlpg(va);
+    pa
 }
 
 /// Physical address of the root table, guarded: all table edits go through it.
@@ -157,7 +210,8 @@ pub fn map_user(va: u64, pa: u64, flags: UserFlags) -> bool {
 pub fn unmap_user(va: u64) -> Option<u64> {
     let root = ROOT.lock();
     let e = walk(*root, va, false, 0)?;
-    if *e & P == 0 {
+    // A PROT_NONE page is not present but still owns its frame.
+    if *e & (P | NONE) == 0 {
         return None;
     }
     let pa = *e & ADDR;
@@ -170,7 +224,7 @@ pub fn unmap_user(va: u64) -> Option<u64> {
 pub fn protect_user(va: u64, flags: UserFlags) {
     let root = ROOT.lock();
     if let Some(e) = walk(*root, va, false, 0) {
-        if *e & P != 0 {
+        if *e & (P | NONE) != 0 {
             *e = (*e & ADDR) | flags.bits();
             invlpg(va);
         }
@@ -190,6 +244,7 @@ pub fn translate_user(va: u64) -> Option<(u64, UserFlags)> {
     Some((
         *e & ADDR,
         UserFlags {
+            access: true,
             write: *e & W != 0,
             exec: *e & NX == 0,
         },
