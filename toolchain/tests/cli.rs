@@ -93,3 +93,23 @@ fn rumprun_cc_answers_autoconf_probes() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("-shared is not supported"));
 }
+
+#[test]
+fn rumprun_cc_preprocesses_stdin_with_musl_headers() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rumprun-cc"))
+        .args(["-E", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"#include <stdio.h>\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("/usr/include/x86_64-linux-musl/stdio.h"));
+}
