@@ -254,3 +254,31 @@ fn shell_quoting() {
     assert_eq!(shell_quote("a b"), "'a b'");
     assert_eq!(shell_quote("it's"), r"'it'\''s'");
 }
+
+#[test]
+fn fake_kernel_boots_in_qemu_finds_the_payload_and_reports_its_status() {
+    if Command::new(QEMU_DEFAULT)
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: {QEMU_DEFAULT} is not installed (run `make setup`)");
+        return;
+    }
+    let dir = tempdir("qemu");
+    let img = image(&dir);
+    for machine in [Machine::Microvm, Machine::Q35] {
+        let opts = RunOptions {
+            image: img.clone(),
+            machine,
+            accel: Some(Accel::Tcg),
+            timeout: Some(Duration::from_secs(60)),
+            ..Default::default()
+        };
+        let mut err = Vec::new();
+        let st = run(&opts, &PVM, None, QEMU_DEFAULT, &mut Vec::new(), &mut err).unwrap();
+        // 7: the PVH entry followed the patched slot to the payload magic.
+        assert_eq!(st, 7, "{machine:?}: {}", String::from_utf8_lossy(&err));
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -21,6 +21,9 @@ pub fn tempdir(tag: &str) -> PathBuf {
     d
 }
 
+/// The fake kernel really boots under QEMU's PVH loader: its 32-bit entry
+/// follows the descriptor slot to the payload, checks the payload magic and
+/// reports `exit 7` (found) or `exit 1` (not found) through the exit protocol.
 const KERNEL_ASM: &str = r#"
     .section .multiboot2, "a"
     .balign 8
@@ -31,9 +34,33 @@ mb2_header:
     .globl mb2_start32
     .type mb2_start32, @function
 mb2_start32:
-    hlt
-    jmp mb2_start32
+    movl $(rr_slot - 0xffffffff80000000), %esi
+    movl 8(%esi), %edi
+    lea msg_bad, %ebx
+    testl %edi, %edi
+    jz 1f
+    cmpl $0x4d495252, (%edi)
+    jne 1f
+    cmpl $0x31454741, 4(%edi)
+    jne 1f
+    lea msg_ok, %ebx
+1:  movw $0xe9, %dx
+2:  movb (%ebx), %al
+    testb %al, %al
+    jz 3f
+    outb %al, %dx
+    incl %ebx
+    jmp 2b
+3:  movw $0xf4, %dx
+    xorl %eax, %eax
+    outl %eax, %dx
+4:  hlt
+    jmp 4b
     .size mb2_start32, . - mb2_start32
+msg_ok:
+    .asciz "exit 7\n"
+msg_bad:
+    .asciz "exit 1\n"
     .code64
     .text
     .globl _ZN6kernel5kmain17h9a1f2b3c4d5e6f70E
@@ -48,11 +75,12 @@ _ZN6kernel5kmain17h9a1f2b3c4d5e6f70E:
     .balign 4
     .long 4, 4, 18
     .asciz "Xen"
-    .long 0x100000
+    .long mb2_start32
     .data
     .quad 0x1122334455667788
     .section .rumprun_payload, "aw", @progbits
     .balign 16
+rr_slot:
     .ascii "RRPDESC1"
     .quad 0, 0
     .bss
