@@ -1,3 +1,27 @@
-//! The virtual filesystem: path resolution, the mount table and the
-//! filesystems (read-only image root, tmpfs, /dev, generated /etc).
-//! Neighbours: `fd` (the open files it hands out) and the syscall handlers.
+//! The virtual filesystem: path resolution (`walk`), the mount table and
+//! [`Vfs`] (`mount`), the system-call façade (`ops`), and the filesystems:
+//! the image's read-only root (`rootfs`, with a generated `/etc`), `tmpfs`,
+//! `/dev` (`devfs`, `tty`). `stat` encodes the uapi structures. Neighbours:
+//! `fd` (the open files handed out) and the syscall handlers.
+
+pub mod boot;
+pub mod devfs;
+pub mod error;
+pub mod etc;
+pub mod file;
+pub mod flags;
+pub mod inode;
+pub mod mount;
+pub mod ops;
+pub mod rootfs;
+pub mod stat;
+pub mod tmpfs;
+pub mod tty;
+pub mod types;
+pub mod walk;
+
+pub use inode::{Inode, Loc, NewNode};
+pub use mount::Vfs;
+
+#[cfg(test)]
+mod tests;
