@@ -30,13 +30,13 @@ pub struct BakeOptions {
     pub rootfs: Option<PathBuf>,
     /// Default environment, `KEY=VALUE` each (already validated).
     pub env: Vec<String>,
-    /// The program's name in the image (argv[0] is `/bin/<name>`).
+    /// The program's name in the image (`argv[0]` is `/bin/<name>`).
     pub name: Option<String>,
     /// Default memory in MiB.
     pub memory_mib: u32,
     /// Hostname; defaults to the program's name.
     pub hostname: Option<String>,
-    /// Default arguments after argv[0].
+    /// Default arguments after `argv[0]`.
     pub args: Vec<String>,
 }
 

@@ -199,7 +199,7 @@ fn is_dropped_link_flag(a: &str) -> bool {
     matches!(a, "-static" | "-pie" | "-no-pie" | "-static-pie" | "-nopie")
 }
 
-/// Decides what to do for a command line (`args` excludes argv[0]).
+/// Decides what to do for a command line (`args` excludes `argv[0]`).
 pub fn plan(lang: Lang, args: &[OsString], support: Option<&Support>) -> Result<Action, CcError> {
     let name = lang.name();
     if args.first().map(OsString::as_os_str) == Some(OsStr::new("--rumprun-install-support")) {

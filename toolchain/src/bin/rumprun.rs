@@ -50,7 +50,7 @@ struct BakeArgs {
     /// Kernel ELF (default: $RUMPRUN_KERNEL, then the installed kernel, then the source tree's build).
     #[arg(long, value_name = "PATH")]
     kernel: Option<PathBuf>,
-    /// Program name in the image: argv[0] is /bin/NAME (default: PROGRAM's file name).
+    /// Program name in the image, which runs as /bin/NAME (default: PROGRAM's file name).
     #[arg(long)]
     name: Option<String>,
     /// Default VM memory, e.g. 64M or 1G.
@@ -59,7 +59,7 @@ struct BakeArgs {
     /// Hostname the program sees (default: NAME).
     #[arg(long, value_name = "H")]
     hostname: Option<String>,
-    /// Default arguments passed after argv[0] (after `--`).
+    /// Default arguments given to the program (after `--`).
     #[arg(last = true, value_name = "ARGS")]
     args: Vec<String>,
 }
