@@ -73,6 +73,16 @@ pub enum BakeError {
     /// The rootfs cannot be built.
     #[error(transparent)]
     Rootfs(#[from] RootfsError),
+    /// The VM memory cannot hold the kernel and the payload.
+    #[error("-m {memory_mib}M is too small: the kernel and payload end at {need_mib} MiB of guest memory; pass at least -m {suggest}M")]
+    MemoryTooSmall {
+        /// The memory asked for.
+        memory_mib: u32,
+        /// Where the payload ends, rounded up to MiB.
+        need_mib: u64,
+        /// A size that leaves room for the kernel's heap and the program.
+        suggest: u64,
+    },
     /// A file could not be read.
     #[error("cannot read {path}: {source}")]
     Read {
@@ -227,6 +237,7 @@ pub fn bake(
             path: kernel_path.into(),
             source,
         })?;
+    check_memory(opts.memory_mib, layout.desc.phys_addr + layout.desc.len)?;
     write_atomically(&opts.output, &image)?;
     let fs = match &rootfs {
         Some((_, c)) => format!(
@@ -248,6 +259,21 @@ pub fn bake(
         payload_len: layout.desc.len,
         payload_phys: layout.desc.phys_addr,
         symbols: nsyms,
+    })
+}
+
+/// Checks that guest memory of `memory_mib` holds everything up to
+/// `payload_end` (QEMU's loader fails with a less helpful message otherwise).
+pub fn check_memory(memory_mib: u32, payload_end: u64) -> Result<(), BakeError> {
+    const MIB: u64 = 1 << 20;
+    let need_mib = payload_end.div_ceil(MIB);
+    if need_mib <= u64::from(memory_mib) {
+        return Ok(());
+    }
+    Err(BakeError::MemoryTooSmall {
+        memory_mib,
+        need_mib,
+        suggest: (need_mib + 32).next_power_of_two(),
     })
 }
 
@@ -385,6 +411,16 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "no rumprun kernel found (looked at /a, /b); build it with `make kernel`, or pass --kernel PATH"
+        );
+    }
+
+    #[test]
+    fn memory_must_hold_the_payload() {
+        assert!(check_memory(64, 63 << 20).is_ok());
+        let e = check_memory(64, (64 << 20) + 1).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "-m 64M is too small: the kernel and payload end at 65 MiB of guest memory; pass at least -m 128M"
         );
     }
 

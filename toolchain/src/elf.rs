@@ -392,11 +392,20 @@ pub enum ImageReadError {
 /// Returns the bytes of the image's payload: the `PT_LOAD` whose bytes
 /// start with [`PAYLOAD_MAGIC`].
 pub fn find_payload(image: &[u8]) -> Result<&[u8], ImageReadError> {
+    find_payload_with_end(image).map(|(p, _)| p)
+}
+
+/// Like [`find_payload`], also returning the guest-physical address where
+/// the payload segment ends.
+pub fn find_payload_with_end(image: &[u8]) -> Result<(&[u8], u64), ImageReadError> {
     let segs = segments(image).map_err(|e| ImageReadError::NotElf(e.to_string()))?;
     segs.iter()
         .filter(|s| s.p_type == elf::PT_LOAD)
-        .map(|s| &image[s.p_offset as usize..(s.p_offset + s.p_filesz) as usize])
-        .find(|b| b.starts_with(&PAYLOAD_MAGIC))
+        .map(|s| {
+            let bytes = &image[s.p_offset as usize..(s.p_offset + s.p_filesz) as usize];
+            (bytes, s.p_paddr + s.p_memsz)
+        })
+        .find(|(b, _)| b.starts_with(&PAYLOAD_MAGIC))
         .ok_or(ImageReadError::NoPayload)
 }
 

@@ -14,7 +14,8 @@ use rumprun_config::exit::{parse_status, DEBUGCON_PORT, DEBUG_EXIT_PORT, STATUS_
 use rumprun_config::image::{parse_payload, ImageError};
 
 use crate::accel::{self, Accel, BadAccelEnv, HostProbe};
-use crate::elf::{find_payload, ImageReadError};
+use crate::bake::{check_memory, BakeError};
+use crate::elf::{find_payload_with_end, ImageReadError};
 
 /// Environment variable naming the QEMU binary (default `qemu-system-x86_64`).
 pub const QEMU_ENV: &str = "RUMPRUN_QEMU";
@@ -81,6 +82,9 @@ pub enum RunError {
         /// What is wrong.
         reason: ImageError,
     },
+    /// The memory size cannot hold the image.
+    #[error(transparent)]
+    Memory(#[from] BakeError),
     /// `$RUMPRUN_ACCEL` is malformed.
     #[error(transparent)]
     Accel(#[from] BadAccelEnv),
@@ -159,13 +163,14 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
-/// Reads the default configuration's memory size out of a baked image.
-pub fn image_memory_mib(path: &Path) -> Result<u32, RunError> {
+/// Reads a baked image's default memory size (MiB) and the guest-physical
+/// address where its payload ends.
+pub fn image_memory(path: &Path) -> Result<(u32, u64), RunError> {
     let bytes = std::fs::read(path).map_err(|source| RunError::Read {
         path: path.into(),
         source,
     })?;
-    let payload = find_payload(&bytes).map_err(|source| RunError::NotImage {
+    let (payload, end) = find_payload_with_end(&bytes).map_err(|source| RunError::NotImage {
         path: path.into(),
         source,
     })?;
@@ -173,7 +178,7 @@ pub fn image_memory_mib(path: &Path) -> Result<u32, RunError> {
         path: path.into(),
         reason,
     })?;
-    Ok(parsed.manifest.config.memory_mib)
+    Ok((parsed.manifest.config.memory_mib, end))
 }
 
 fn status_path() -> PathBuf {
@@ -195,8 +200,9 @@ pub fn run(
     err: &mut dyn Write,
 ) -> Result<u8, RunError> {
     // The image is read even for --dry-run, so a bad path fails the same way.
-    let baked_mib = image_memory_mib(&opts.image)?;
+    let (baked_mib, payload_end) = image_memory(&opts.image)?;
     let memory = opts.memory_mib.unwrap_or(baked_mib);
+    check_memory(memory, payload_end)?;
     let overrides = Overrides {
         env: opts.env.clone(),
         args: (!opts.args.is_empty()).then(|| opts.args.clone()),

@@ -282,3 +282,18 @@ fn fake_kernel_boots_in_qemu_finds_the_payload_and_reports_its_status() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn memory_too_small_for_the_image_is_refused() {
+    let dir = tempdir("run");
+    let img = image(&dir);
+    let opts = RunOptions {
+        image: img,
+        memory_mib: Some(1),
+        dry_run: true,
+        ..Default::default()
+    };
+    let e = run(&opts, &PVM, None, "q", &mut Vec::new(), &mut Vec::new()).unwrap_err();
+    assert!(e.to_string().starts_with("-m 1M is too small"), "{e}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
