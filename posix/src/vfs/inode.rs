@@ -15,6 +15,15 @@ use super::flags::{OpenFlags, RenameFlags};
 use super::types::{DirEntry, Fallocate, Metadata, SetAttr};
 use crate::fd::FileOps;
 
+/// Refuses a namespace change: ENOTDIR in a non-directory, EPERM in a
+/// directory whose filesystem has a fixed set of names (/dev).
+fn no_namespace_change<T>(is_dir: bool) -> SysResult<T> {
+    if is_dir {
+        return err(Errno::EPERM, "directory with a fixed set of names");
+    }
+    err(Errno::ENOTDIR, "not a directory")
+}
+
 /// What `Inode::create` makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NewNode<'a> {
@@ -144,7 +153,7 @@ pub trait Inode: Send + Sync + Any {
     /// # Errors
     /// EEXIST if present, ENOTDIR for a non-directory, ENOSPC when full.
     fn create(&self, _name: &[u8], _node: NewNode<'_>, _perm: u32) -> SysResult<Arc<dyn Inode>> {
-        err(Errno::ENOTDIR, "create in a non-directory")
+        no_namespace_change(self.metadata().is_dir())
     }
 
     /// Creates an unnamed regular file in this directory's filesystem
@@ -165,7 +174,7 @@ pub trait Inode: Send + Sync + Any {
     /// EEXIST, EXDEV (another filesystem), EPERM for a directory target,
     /// ENOENT for an unlinked target (link(2)).
     fn link(&self, _name: &[u8], _target: &Arc<dyn Inode>) -> SysResult<()> {
-        err(Errno::EPERM, "hard links unsupported by this filesystem")
+        no_namespace_change(self.metadata().is_dir())
     }
 
     /// Removes the non-directory `name`.
@@ -173,7 +182,7 @@ pub trait Inode: Send + Sync + Any {
     /// # Errors
     /// ENOENT, EISDIR for a directory (unlink(2), Linux).
     fn unlink(&self, _name: &[u8]) -> SysResult<()> {
-        err(Errno::ENOTDIR, "unlink in a non-directory")
+        no_namespace_change(self.metadata().is_dir())
     }
 
     /// Removes the empty directory `name`.
@@ -181,7 +190,7 @@ pub trait Inode: Send + Sync + Any {
     /// # Errors
     /// ENOENT, ENOTDIR, ENOTEMPTY (rmdir(2)).
     fn rmdir(&self, _name: &[u8]) -> SysResult<()> {
-        err(Errno::ENOTDIR, "rmdir in a non-directory")
+        no_namespace_change(self.metadata().is_dir())
     }
 
     /// Moves `old_name` in this directory to `new_name` in `new_dir` (same
@@ -197,7 +206,7 @@ pub trait Inode: Send + Sync + Any {
         _new_name: &[u8],
         _flags: RenameFlags,
     ) -> SysResult<()> {
-        err(Errno::ENOTDIR, "rename in a non-directory")
+        no_namespace_change(self.metadata().is_dir())
     }
 
     /// Changes mode, owner or timestamps.
