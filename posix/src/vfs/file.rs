@@ -126,6 +126,10 @@ impl FileOps for InodeFile {
         let base = match whence {
             Whence::Set => 0,
             Whence::Cur => *off,
+            // A directory offset is a position in its listing: only
+            // SEEK_SET and SEEK_CUR mean anything (fs/libfs.c
+            // dcache_dir_lseek).
+            _ if meta.is_dir() => return err(Errno::EINVAL, "lseek whence on a directory"),
             Whence::End => meta.size,
             Whence::Data | Whence::Hole => {
                 if meta.file_type != FileType::Regular {

@@ -106,11 +106,15 @@ impl TryFrom<u32> for OpenFlags {
     /// Validates raw flags as the kernel's `build_open_flags` does: unknown
     /// bits are dropped (open(2): "unknown flags are ignored"), `O_TMPFILE`
     /// needs `O_DIRECTORY` and write access and excludes `O_CREAT`
-    /// (open(2), EINVAL), and access mode 3 is refused.
+    /// (open(2), EINVAL), access mode 3 is refused, and so is
+    /// `O_CREAT|O_DIRECTORY` (EINVAL since Linux 6.4, fs/open.c).
     fn try_from(raw: u32) -> Result<Self, SysError> {
         let bits = raw & o::VALID;
         if bits & o::ACCMODE == o::ACCMODE {
             return Err(error(Errno::EINVAL, "open access mode 3"));
+        }
+        if bits & (o::CREAT | o::DIRECTORY) == o::CREAT | o::DIRECTORY {
+            return Err(error(Errno::EINVAL, "O_CREAT with O_DIRECTORY"));
         }
         if bits & o::TMPFILE != 0 {
             if bits & o::DIRECTORY == 0 {

@@ -51,7 +51,7 @@ fn put(buf: &mut [u8], off: usize, bytes: &[u8]) {
 /// st_dev 0, st_ino 8, st_nlink 16, st_mode 24, st_uid 28, st_gid 32,
 /// __pad0 36, st_rdev 40, st_size 48, st_blksize 56, st_blocks 64,
 /// st_atime 72 (+nsec 80), st_mtime 88 (+96), st_ctime 104 (+112),
-/// __unused[3] 120..144.
+/// `__unused[3]` 120..144.
 pub fn encode_stat(m: &Metadata) -> [u8; STAT_SIZE] {
     let mut b = [0u8; STAT_SIZE];
     put(&mut b, 0, &m.dev.encode().to_le_bytes());

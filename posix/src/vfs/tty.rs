@@ -33,7 +33,7 @@ pub mod ioctl {
 }
 
 /// Size of the kernel's `struct termios` (asm-generic/termbits.h: four
-/// u32 flags, c_line, c_cc[19]).
+/// u32 flags, `c_line`, `c_cc[19]`).
 pub const TERMIOS_SIZE: usize = 36;
 /// Size of `struct winsize` (four u16).
 pub const WINSIZE_SIZE: usize = 8;

@@ -200,6 +200,10 @@ fn open_flags_reject_bad_combinations() {
         )),
         Errno::EINVAL
     );
+    assert_eq!(
+        errno_of(OpenFlags::try_from(o::CREAT | o::DIRECTORY)),
+        Errno::EINVAL
+    );
     // Unknown bits are ignored, as open(2) says.
     assert_eq!(
         OpenFlags::try_from(0x4000_0000 | o::WRONLY).unwrap().bits(),
@@ -730,4 +734,59 @@ fn inode_numbers_are_unique_and_root_is_two() {
     write_file(&v, "/b", b"");
     assert_eq!(stat(&v, "/").unwrap().ino, 2);
     assert_ne!(stat(&v, "/a").unwrap().ino, stat(&v, "/b").unwrap().ino);
+}
+
+#[test]
+fn directory_lseek_accepts_only_set_and_cur() {
+    let (v, _) = tvfs();
+    let d = open(&v, "/", o::RDONLY).unwrap();
+    assert_eq!(errno_of(d.lseek(0, Whence::End)), Errno::EINVAL);
+    assert_eq!(errno_of(d.lseek(0, Whence::Data)), Errno::EINVAL);
+    assert_eq!(d.lseek(1, Whence::Cur).unwrap(), 1);
+}
+
+#[test]
+fn concurrent_o_append_writers_never_overwrite_each_other() {
+    let (v, _) = tvfs();
+    write_file(&v, "/log", b"");
+    let v = Arc::new(v);
+    let threads: Vec<_> = (0..4u8)
+        .map(|t| {
+            let v = v.clone();
+            std::thread::spawn(move || {
+                let f = open(&v, "/log", o::WRONLY | o::APPEND).unwrap();
+                for _ in 0..200 {
+                    f.write(&[b'a' + t; 10]).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let data = read_all(&v, "/log").unwrap();
+    assert_eq!(data.len(), 4 * 200 * 10);
+    for rec in data.chunks(10) {
+        assert!(rec.iter().all(|&b| b == rec[0]), "records are not torn");
+    }
+}
+
+#[test]
+fn concurrent_creates_in_one_directory_all_land() {
+    let (v, _) = tvfs();
+    let v = Arc::new(v);
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let v = v.clone();
+            std::thread::spawn(move || {
+                for i in 0..50 {
+                    write_file(&v, &std::format!("/f{t}-{i}"), b"");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(v.read_dir_names("/").len(), 200);
 }
