@@ -103,13 +103,19 @@ pub struct OpenFlags(u32);
 impl TryFrom<u32> for OpenFlags {
     type Error = SysError;
 
-    /// Validates raw flags as the kernel's `build_open_flags` does: unknown
-    /// bits are dropped (open(2): "unknown flags are ignored"), `O_TMPFILE`
+    /// Validates raw flags as the kernel's `build_open_how` and
+    /// `build_open_flags` do: O_PATH keeps only O_CLOEXEC, O_DIRECTORY and
+    /// O_NOFOLLOW, unknown bits are dropped (open(2): "unknown flags are ignored"), `O_TMPFILE`
     /// needs `O_DIRECTORY` and write access and excludes `O_CREAT`
     /// (open(2), EINVAL), access mode 3 is refused, and so is
     /// `O_CREAT|O_DIRECTORY` (EINVAL since Linux 6.4, fs/open.c).
     fn try_from(raw: u32) -> Result<Self, SysError> {
-        let bits = raw & o::VALID;
+        let mut bits = raw & o::VALID;
+        if bits & o::PATH != 0 {
+            // open(2): with O_PATH, "flag bits other than O_CLOEXEC,
+            // O_DIRECTORY, and O_NOFOLLOW are ignored" (build_open_how).
+            bits &= o::PATH | o::CLOEXEC | o::DIRECTORY | o::NOFOLLOW;
+        }
         if bits & o::ACCMODE == o::ACCMODE {
             return Err(error(Errno::EINVAL, "open access mode 3"));
         }

@@ -284,8 +284,8 @@ impl Vfs {
     /// EISDIR for a directory (Linux), ENOTDIR for a trailing slash on a
     /// non-directory, ENOENT, EROFS, EBUSY for a mount point.
     pub fn unlink(&self, at: &Loc, path: &[u8]) -> SysResult<()> {
-        let walk = Walk::new(self);
-        let p = Walk::new(self).parent(at, path)?;
+        let mut walk = Walk::new(self);
+        let p = walk.parent(at, path)?;
         let Last::Name(name) = p.last else {
             return err(Errno::EISDIR, "unlink of . or .. or /");
         };
@@ -306,8 +306,8 @@ impl Vfs {
     /// EINVAL for `.`, ENOTEMPTY for `..` or a non-empty directory, EBUSY
     /// for `/` or a mount point, ENOTDIR, ENOENT, EROFS.
     pub fn rmdir(&self, at: &Loc, path: &[u8]) -> SysResult<()> {
-        let walk = Walk::new(self);
-        let p = Walk::new(self).parent(at, path)?;
+        let mut walk = Walk::new(self);
+        let p = walk.parent(at, path)?;
         let name = match p.last {
             Last::Dot => return err(Errno::EINVAL, "rmdir of ."),
             Last::DotDot => return err(Errno::ENOTEMPTY, "rmdir of .."),
@@ -351,9 +351,9 @@ impl Vfs {
         new_path: &[u8],
         flags: RenameFlags,
     ) -> SysResult<()> {
-        let walk = Walk::new(self);
         let op = Walk::new(self).parent(old_at, old_path)?;
-        let np = Walk::new(self).parent(new_at, new_path)?;
+        let mut walk = Walk::new(self);
+        let np = walk.parent(new_at, new_path)?;
         let Last::Name(old_name) = &op.last else {
             return err(Errno::EBUSY, "rename of . or .. or /");
         };

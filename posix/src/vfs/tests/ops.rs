@@ -204,6 +204,9 @@ fn open_flags_reject_bad_combinations() {
         errno_of(OpenFlags::try_from(o::CREAT | o::DIRECTORY)),
         Errno::EINVAL
     );
+    // O_PATH ignores everything but O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW.
+    let p = OpenFlags::try_from(o::PATH | o::RDWR | o::CREAT | o::TRUNC | o::NOFOLLOW).unwrap();
+    assert_eq!(p.bits(), o::PATH | o::NOFOLLOW);
     // Unknown bits are ignored, as open(2) says.
     assert_eq!(
         OpenFlags::try_from(0x4000_0000 | o::WRONLY).unwrap().bits(),
