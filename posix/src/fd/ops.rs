@@ -77,12 +77,12 @@ pub trait UserMemory {
     ///
     /// # Errors
     /// EFAULT if any byte is not readable.
-    fn copy_in(&self, src: UserAddr, dst: &mut [u8]) -> SysResult<()>;
+    fn copy_in(&mut self, src: UserAddr, dst: &mut [u8]) -> SysResult<()>;
     /// Copies `src` to the program at `dst`.
     ///
     /// # Errors
     /// EFAULT if any byte is not writable.
-    fn copy_out(&self, dst: UserAddr, src: &[u8]) -> SysResult<()>;
+    fn copy_out(&mut self, dst: UserAddr, src: &[u8]) -> SysResult<()>;
 }
 
 /// The state Linux keeps in a `struct file` (open(2), "open file
@@ -252,7 +252,7 @@ pub trait FileOps: Send + Sync {
     /// # Errors
     /// ENOTTY by default (ioctl(2): "The specified request does not apply
     /// to the kind of object that fd references").
-    fn ioctl(&self, _cmd: u32, _arg: UserAddr, _mem: &dyn UserMemory) -> SysResult<u64> {
+    fn ioctl(&self, _cmd: u32, _arg: UserAddr, _mem: &mut dyn UserMemory) -> SysResult<u64> {
         err(Errno::ENOTTY, "ioctl on an object without ioctls")
     }
 

@@ -48,10 +48,10 @@ fn file_with(bits: u32) -> Arc<dyn FileOps> {
 
 struct NoMem;
 impl UserMemory for NoMem {
-    fn copy_in(&self, _: UserAddr, _: &mut [u8]) -> SysResult<()> {
+    fn copy_in(&mut self, _: UserAddr, _: &mut [u8]) -> SysResult<()> {
         crate::vfs::error::err(Errno::EFAULT, "no memory")
     }
-    fn copy_out(&self, _: UserAddr, _: &[u8]) -> SysResult<()> {
+    fn copy_out(&mut self, _: UserAddr, _: &[u8]) -> SysResult<()> {
         crate::vfs::error::err(Errno::EFAULT, "no memory")
     }
 }
@@ -296,7 +296,7 @@ fn fileops_defaults_return_linux_errnos_for_the_object_kind() {
     assert_eq!(errno_of(f.lseek(0, Whence::Set)), Errno::ESPIPE);
     assert_eq!(errno_of(f.getdents64(&mut buf)), Errno::ENOTDIR);
     assert_eq!(
-        errno_of(f.ioctl(0x5401, UserAddr(0), &NoMem)),
+        errno_of(f.ioctl(0x5401, UserAddr(0), &mut NoMem)),
         Errno::ENOTTY
     );
     assert_eq!(errno_of(f.ftruncate(0)), Errno::EINVAL);

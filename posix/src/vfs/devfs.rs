@@ -337,7 +337,7 @@ impl FileOps for DevFile {
         &self,
         cmd: u32,
         arg: crate::platform::UserAddr,
-        mem: &dyn crate::fd::UserMemory,
+        mem: &mut dyn crate::fd::UserMemory,
     ) -> SysResult<u64> {
         match self.device {
             Device::Console | Device::Tty => self.fs.console.ioctl(cmd, arg, mem),

@@ -85,7 +85,7 @@ impl Console {
     /// # Errors
     /// EFAULT from the copies; ENOTTY for requests a tty does not know
     /// (ioctl_tty(2)).
-    pub fn ioctl(&self, cmd: u32, arg: UserAddr, mem: &dyn UserMemory) -> SysResult<u64> {
+    pub fn ioctl(&self, cmd: u32, arg: UserAddr, mem: &mut dyn UserMemory) -> SysResult<u64> {
         match cmd {
             ioctl::TCGETS => {
                 let t = *self.termios.lock();

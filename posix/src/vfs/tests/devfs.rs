@@ -28,12 +28,12 @@ impl Mem {
 }
 
 impl UserMemory for Mem {
-    fn copy_in(&self, src: UserAddr, dst: &mut [u8]) -> SysResult<()> {
+    fn copy_in(&mut self, src: UserAddr, dst: &mut [u8]) -> SysResult<()> {
         let r = self.range(src, dst.len())?;
         dst.copy_from_slice(&self.0.lock()[r]);
         Ok(())
     }
-    fn copy_out(&self, dst: UserAddr, src: &[u8]) -> SysResult<()> {
+    fn copy_out(&mut self, dst: UserAddr, src: &[u8]) -> SysResult<()> {
         let r = self.range(dst, src.len())?;
         self.0.lock()[r].copy_from_slice(src);
         Ok(())
@@ -49,7 +49,7 @@ fn dev_null_reads_eof_and_swallows_writes() {
     assert_eq!(f.write(b"gone").unwrap(), 4);
     assert_eq!(f.lseek(100, Whence::Set).unwrap(), 0);
     assert_eq!(
-        errno_of(f.ioctl(ioctl::TCGETS, UserAddr(0x1000), &Mem::new())),
+        errno_of(f.ioctl(ioctl::TCGETS, UserAddr(0x1000), &mut Mem::new())),
         Errno::ENOTTY
     );
 }
@@ -102,25 +102,29 @@ fn dev_console_writes_reach_the_sink() {
 fn console_answers_termios_and_winsize_ioctls() {
     let (v, _) = booted(None, 0);
     let f = open(&v, "/dev/console", o::RDWR).unwrap();
-    let mem = Mem::new();
-    assert_eq!(f.ioctl(ioctl::TCGETS, UserAddr(0x1000), &mem).unwrap(), 0);
+    let mut mem = Mem::new();
+    assert_eq!(
+        f.ioctl(ioctl::TCGETS, UserAddr(0x1000), &mut mem).unwrap(),
+        0
+    );
     let lflag = u32::from_le_bytes(mem.0.lock()[12..16].try_into().unwrap());
     assert_ne!(lflag & 0o2, 0, "ICANON");
-    f.ioctl(ioctl::TIOCGWINSZ, UserAddr(0x1100), &mem).unwrap();
+    f.ioctl(ioctl::TIOCGWINSZ, UserAddr(0x1100), &mut mem)
+        .unwrap();
     assert_eq!(&mem.0.lock()[0x100..0x104], &[24, 0, 80, 0]);
     // Settings written are read back.
     mem.0.lock()[0x200..0x200 + TERMIOS_SIZE].fill(0x11);
-    f.ioctl(ioctl::TCSETS, UserAddr(0x1200), &mem).unwrap();
-    f.ioctl(ioctl::TCGETS, UserAddr(0x1300), &mem).unwrap();
+    f.ioctl(ioctl::TCSETS, UserAddr(0x1200), &mut mem).unwrap();
+    f.ioctl(ioctl::TCGETS, UserAddr(0x1300), &mut mem).unwrap();
     assert!(mem.0.lock()[0x300..0x300 + TERMIOS_SIZE]
         .iter()
         .all(|&b| b == 0x11));
     assert_eq!(
-        errno_of(f.ioctl(0x1234, UserAddr(0x1000), &mem)),
+        errno_of(f.ioctl(0x1234, UserAddr(0x1000), &mut mem)),
         Errno::ENOTTY
     );
     assert_eq!(
-        errno_of(f.ioctl(ioctl::TCGETS, UserAddr(0x9000), &mem)),
+        errno_of(f.ioctl(ioctl::TCGETS, UserAddr(0x9000), &mut mem)),
         Errno::EFAULT
     );
     assert_eq!(errno_of(f.lseek(0, Whence::Set)), Errno::ESPIPE);
