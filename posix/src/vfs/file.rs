@@ -21,15 +21,20 @@ pub struct InodeFile {
     loc: Loc,
     /// Directory listing with `.` and `..`, taken when reading from offset 0.
     snapshot: Mutex<Option<Vec<DirEntry>>>,
+    /// Inode number the `..` entry reports; the VFS computes it across
+    /// mounts (at a mount root it is the mount point's parent).
+    dotdot_ino: Option<u64>,
 }
 
 impl InodeFile {
-    /// Opens `loc` with `flags` (already checked by the VFS).
-    pub fn new(loc: Loc, flags: OpenFlags) -> Self {
+    /// Opens `loc` with `flags` (already checked by the VFS); `dotdot_ino`
+    /// overrides the inode number of a directory's `..` entry.
+    pub fn new(loc: Loc, flags: OpenFlags, dotdot_ino: Option<u64>) -> Self {
         InodeFile {
             desc: OpenFileDescription::new(flags),
             loc,
             snapshot: Mutex::new(None),
+            dotdot_ino,
         }
     }
 
@@ -46,7 +51,10 @@ impl InodeFile {
 
     fn listing(&self) -> SysResult<Vec<DirEntry>> {
         let me = self.loc.metadata();
-        let parent = self.loc.inode.lookup(b"..")?.metadata();
+        let parent_ino = match self.dotdot_ino {
+            Some(ino) => ino,
+            None => self.loc.inode.lookup(b"..")?.metadata().ino,
+        };
         let mut all = alloc::vec![
             DirEntry {
                 ino: me.ino,
@@ -54,7 +62,7 @@ impl InodeFile {
                 name: b".".to_vec(),
             },
             DirEntry {
-                ino: parent.ino,
+                ino: parent_ino,
                 file_type: FileType::Directory,
                 name: b"..".to_vec(),
             },
@@ -228,6 +236,6 @@ impl FileOps for InodeFile {
 }
 
 /// Wraps an inode file as the trait object the fd table holds.
-pub fn open_inode(loc: Loc, flags: OpenFlags) -> Arc<dyn FileOps> {
-    Arc::new(InodeFile::new(loc, flags))
+pub fn open_inode(loc: Loc, flags: OpenFlags, dotdot_ino: Option<u64>) -> Arc<dyn FileOps> {
+    Arc::new(InodeFile::new(loc, flags, dotdot_ino))
 }

@@ -112,6 +112,7 @@ impl Vfs {
                     inode,
                 },
                 flags,
+                None,
             ));
         }
         let (loc, created) = if flags.contains(o::CREAT) {
@@ -121,20 +122,26 @@ impl Vfs {
             let loc = Walk::new(self).resolve(at, path, follow)?;
             (loc, false)
         };
+        // Checks in fs/namei.c do_open order: EISDIR for O_CREAT on a
+        // directory, ENOTDIR for O_DIRECTORY, then may_open's ELOOP and
+        // EISDIR.
         let meta = loc.metadata();
-        if meta.file_type == FileType::Symlink && !flags.is_path() {
-            // open(2): "O_NOFOLLOW ... If the trailing component is a
-            // symbolic link, then the open fails with ELOOP".
-            return err(Errno::ELOOP, "O_NOFOLLOW on a symlink");
+        if meta.is_dir() && flags.contains(o::CREAT) {
+            return err(Errno::EISDIR, "O_CREAT on a directory");
         }
         if flags.contains(o::DIRECTORY) && !meta.is_dir() {
             return err(Errno::ENOTDIR, "O_DIRECTORY on a non-directory");
         }
         if flags.is_path() {
-            return Ok(open_inode(loc, flags));
+            return Ok(self.open_loc(loc, flags));
+        }
+        if meta.file_type == FileType::Symlink {
+            // open(2): "O_NOFOLLOW ... If the trailing component is a
+            // symbolic link, then the open fails with ELOOP".
+            return err(Errno::ELOOP, "O_NOFOLLOW on a symlink");
         }
         let writes = flags.access().writable();
-        if meta.is_dir() && (writes || flags.contains(o::CREAT)) {
+        if meta.is_dir() && writes {
             return err(Errno::EISDIR, "directory opened for writing");
         }
         let truncates = flags.contains(o::TRUNC) && meta.file_type == FileType::Regular;
@@ -147,7 +154,18 @@ impl Vfs {
         if truncates && !created && meta.size != 0 {
             loc.inode.truncate(0)?;
         }
-        Ok(open_inode(loc, flags))
+        Ok(self.open_loc(loc, flags))
+    }
+
+    /// Wraps `loc` in an open file; a directory's `..` entry gets the
+    /// inode number of its parent across mounts.
+    fn open_loc(&self, loc: Loc, flags: OpenFlags) -> Arc<dyn FileOps> {
+        let dotdot = if loc.metadata().is_dir() {
+            self.dotdot(&loc).ok().map(|p| p.metadata().ino)
+        } else {
+            None
+        };
+        open_inode(loc, flags, dotdot)
     }
 
     /// Resolves an O_CREAT open, creating the file if absent; returns the

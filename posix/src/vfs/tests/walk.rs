@@ -202,6 +202,11 @@ fn open_nofollow_on_a_final_symlink_gives_eloop() {
         errno_of(open(&v, "/l", o::RDONLY | o::NOFOLLOW).map(|_| ())),
         Errno::ELOOP
     );
+    // O_DIRECTORY is checked first (fs/namei.c do_open).
+    assert_eq!(
+        errno_of(open(&v, "/l", o::RDONLY | o::NOFOLLOW | o::DIRECTORY).map(|_| ())),
+        Errno::ENOTDIR
+    );
     // Symlinks earlier in the path are still followed.
     symlink(&v, "/a/b", "/lb").unwrap();
     assert!(open(&v, "/lb/f", o::RDONLY | o::NOFOLLOW).is_ok());
@@ -299,4 +304,20 @@ fn path_of_a_removed_directory_gives_enoent() {
         ),
         Errno::ENOENT
     );
+}
+
+#[test]
+fn dotdot_entry_of_a_mount_root_names_the_parent_directory() {
+    let (v, c) = tvfs();
+    mkdir(&v, "/m").unwrap();
+    v.mount(&v.root(), b"/m", tmpfs_with(c, 9, 1 << 20))
+        .unwrap();
+    let f = open(&v, "/m", o::RDONLY).unwrap();
+    let mut buf = [0u8; 256];
+    let n = f.getdents64(&mut buf).unwrap();
+    assert!(n >= 48);
+    // Second record: d_ino of "..".
+    let ino = u64::from_le_bytes(buf[24..32].try_into().unwrap());
+    assert_eq!(&buf[24 + 19..24 + 21], b"..");
+    assert_eq!(ino, v.root().metadata().ino);
 }
