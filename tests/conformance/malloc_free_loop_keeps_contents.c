@@ -1,6 +1,8 @@
 // Checks malloc/realloc/free under churn: thousands of allocations of mixed
 // sizes from 1 byte to 4 MiB (small ones come from brk/heap pages, large
-// ones from mmap), each filled with a pattern and verified before free.
+// ones from mmap), each filled with a pattern and verified before free,
+// then one 64 MiB block (so the VM needs more than the default 64M).
+// memory: 256M
 #include <stdint.h>
 #include <stdlib.h>
 #include "t.h"

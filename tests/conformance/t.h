@@ -97,12 +97,13 @@ static void t_check(int ok, const char *what, int line, int saved_errno)
 	fflush(stdout);
 }
 
-/* Checks a condition; errno is sampled right after the expression. */
-#define CHECK(expr) do { errno = 0; int t_ok_ = !!(expr); t_check(t_ok_, #expr, __LINE__, errno); } while (0)
+/* Checks a condition; errno is sampled right after the expression (and not
+ * reset before it, so the expression may test an earlier call's errno). */
+#define CHECK(expr) do { int t_ok_ = !!(expr); t_check(t_ok_, #expr, __LINE__, errno); } while (0)
 
 /* Checks that two integer expressions are equal, printing both if not. */
 #define CHECK_INT(a, b) do { \
-	errno = 0; long long t_a_ = (long long)(a), t_b_ = (long long)(b); int t_e_ = errno; \
+	long long t_a_ = (long long)(a), t_b_ = (long long)(b); int t_e_ = errno; \
 	if (t_a_ != t_b_) { printf("FAIL %s == %s at line %d: %lld != %lld\n", #a, #b, __LINE__, t_a_, t_b_); \
 		fflush(stdout); t_failures++; t_checks++; } \
 	else t_check(1, #a " == " #b, __LINE__, t_e_); \
