@@ -17,12 +17,16 @@ static void *work(void *arg)
 int main(void)
 {
 	pthread_t t[8];
-	for (uintptr_t i = 0; i < 8; i++)
-		CHECK(pthread_create(&t[i], NULL, work, (void *)i) == 0);
+	int started[8];
+	for (uintptr_t i = 0; i < 8; i++) {
+		started[i] = pthread_create(&t[i], NULL, work, (void *)i);
+		CHECK_INT(started[i], 0); /* an error number, not -1/errno */
+	}
 	int wrong = 0;
 	for (uintptr_t i = 0; i < 8; i++) {
-		void *r;
-		CHECK(pthread_join(t[i], &r) == 0);
+		void *r = NULL;
+		if (started[i] == 0)
+			CHECK_INT(pthread_join(t[i], &r), 0);
 		uintptr_t m = i * 1000;
 		if ((uintptr_t)r != m * (m + 1) / 2)
 			wrong++;

@@ -33,15 +33,22 @@ static void *producer(void *arg)
 int main(void)
 {
 	pthread_t t[4];
+	int started[4];
+	for (int i = 0; i < 4; i++) {
+		started[i] = pthread_create(&t[i], NULL, inc, NULL);
+		CHECK_INT(started[i], 0);
+	}
 	for (int i = 0; i < 4; i++)
-		CHECK(pthread_create(&t[i], NULL, inc, NULL) == 0);
-	for (int i = 0; i < 4; i++)
-		pthread_join(t[i], NULL);
+		if (started[i] == 0)
+			pthread_join(t[i], NULL);
 	CHECK_INT(counter, 80000);
 
 	pthread_t p;
 	pthread_mutex_lock(&m);
-	CHECK(pthread_create(&p, NULL, producer, NULL) == 0);
+	int e = pthread_create(&p, NULL, producer, NULL);
+	CHECK_INT(e, 0);
+	if (e != 0)
+		return T_DONE();
 	while (!ready)
 		pthread_cond_wait(&c, &m);
 	pthread_mutex_unlock(&m);

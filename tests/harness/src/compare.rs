@@ -63,12 +63,13 @@ pub fn line_diff(expected: &str, actual: &str, max_lines: usize) -> Vec<String> 
         if i < a.len() && j < b.len() && a[i] == b[j] {
             i += 1;
             j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push(format!("+{}", b[j]));
-            j += 1;
-        } else {
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            // Native lines first on a tie, so a changed block reads - then +.
             out.push(format!("-{}", a[i]));
             i += 1;
+        } else {
+            out.push(format!("+{}", b[j]));
+            j += 1;
         }
     }
     if expected.ends_with('\n') != actual.ends_with('\n')
@@ -110,7 +111,7 @@ mod tests {
     #[test]
     fn diff_shows_changed_lines_only() {
         let d = line_diff("a\nb\nc\n", "a\nB\nc\nd\n", 10);
-        assert_eq!(d, ["+B", "-b", "+d"]);
+        assert_eq!(d, ["-b", "+B", "+d"]);
         assert!(line_diff("same\n", "same\n", 10).is_empty());
     }
 
