@@ -7,6 +7,24 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct UserAddr(pub u64);
 
+impl UserAddr {
+    /// Returns `self + off`, or `None` on overflow.
+    pub fn checked_add(self, off: u64) -> Option<UserAddr> {
+        self.0.checked_add(off).map(UserAddr)
+    }
+
+    /// Returns whether this is the NULL pointer.
+    pub fn is_null(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl core::fmt::LowerHex for UserAddr {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::LowerHex::fmt(&self.0, f)
+    }
+}
+
 /// Page protection of a user mapping (W^X is enforced by `posix::mm`, and
 /// checked again by the platform).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -17,6 +35,47 @@ pub struct Prot {
     pub write: bool,
     /// Executable.
     pub exec: bool,
+}
+
+impl Prot {
+    /// No access (PROT_NONE).
+    pub const NONE: Prot = Prot {
+        read: false,
+        write: false,
+        exec: false,
+    };
+    /// Read only.
+    pub const R: Prot = Prot {
+        read: true,
+        write: false,
+        exec: false,
+    };
+    /// Read and write.
+    pub const RW: Prot = Prot {
+        read: true,
+        write: true,
+        exec: false,
+    };
+    /// Read and execute.
+    pub const RX: Prot = Prot {
+        read: true,
+        write: false,
+        exec: true,
+    };
+
+    /// Returns the `ls -l`/`/proc/self/maps` spelling, e.g. `"r-x"`.
+    pub fn rwx(self) -> &'static str {
+        match (self.read, self.write, self.exec) {
+            (false, false, false) => "---",
+            (true, false, false) => "r--",
+            (false, true, false) => "-w-",
+            (true, true, false) => "rw-",
+            (false, false, true) => "--x",
+            (true, false, true) => "r-x",
+            (false, true, true) => "-wx",
+            (true, true, true) => "rwx",
+        }
+    }
 }
 
 /// A user access that hit an unmapped or forbidden page.
@@ -47,7 +106,9 @@ pub trait Platform {
     fn map_zeroed(&self, addr: UserAddr, len: u64, prot: Prot) -> Result<(), OutOfMemory>;
     /// Unmaps any present pages in the range and frees their frames.
     fn unmap(&self, addr: UserAddr, len: u64);
-    /// Changes the protection of the present pages in the range.
+    /// Changes the protection of the present pages in the range. A
+    /// protection with all three flags false (PROT_NONE) must leave the
+    /// pages present but inaccessible to the program.
     fn protect(&self, addr: UserAddr, len: u64, prot: Prot);
     /// Nanoseconds since boot, monotonic.
     fn monotonic_ns(&self) -> u64;
@@ -59,4 +120,11 @@ pub trait Platform {
     fn set_fs_base(&self, base: u64);
     /// Returns the calling thread's FS base.
     fn fs_base(&self) -> u64;
+    /// Returns the CPU feature word the program sees as `AT_HWCAP`: on
+    /// x86_64 Linux this is CPUID leaf 1 EDX (`ELF_HWCAP` in
+    /// arch/x86/include/asm/elf.h). The default 0 means "no claims"; the
+    /// kernel should override it.
+    fn hwcap(&self) -> u64 {
+        0
+    }
 }

@@ -1,0 +1,43 @@
+//! getpid(2), gettid(2), getppid(2), set_tid_address(2), set_robust_list(2).
+//! One process, pid 1, with no parent (getppid 0, like init in a container);
+//! in this milestone the only thread is tid 1.
+
+use crate::args::Args;
+use crate::bail;
+use crate::errno::SysResult;
+use crate::process::Cx;
+
+/// The process id.
+pub const PID: u64 = 1;
+
+/// getpid().
+pub(crate) fn sys_getpid(_cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
+    Ok(PID)
+}
+
+/// gettid().
+pub(crate) fn sys_gettid(_cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
+    Ok(PID)
+}
+
+/// getppid().
+pub(crate) fn sys_getppid(_cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
+    Ok(0)
+}
+
+/// set_tid_address(tidptr): remembers the pointer, returns the tid.
+pub(crate) fn sys_set_tid_address(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    cx.st.clear_child_tid = a.raw(0);
+    Ok(PID)
+}
+
+/// set_robust_list(head, len): accepted and remembered (no thread dies
+/// holding a lock before threads exist).
+pub(crate) fn sys_set_robust_list(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    // sizeof(struct robust_list_head) on x86_64 (linux/futex.h).
+    if a.len(1) != 24 {
+        bail!(EINVAL, "len is not sizeof(struct robust_list_head)");
+    }
+    cx.st.robust_list = a.raw(0);
+    Ok(0)
+}

@@ -1,0 +1,110 @@
+//! mmap(2), munmap(2), mprotect(2), brk(2), madvise(2): decode and validate
+//! per the man pages, then delegate to `crate::mm` (which owns the address
+//! space and the W^X policy). Only anonymous memory exists in this
+//! milestone; file mappings wait for the fd layer.
+
+use crate::args::Args;
+use crate::bail;
+use crate::errno::SysResult;
+use crate::mm::PAGE;
+use crate::platform::Prot;
+use crate::process::Cx;
+
+/// asm-generic/mman-common.h and asm/mman.h (x86).
+const PROT_READ: u32 = 0x1;
+const PROT_WRITE: u32 = 0x2;
+const PROT_EXEC: u32 = 0x4;
+const PROT_SEM: u32 = 0x8;
+const PROT_GROWSDOWN: u32 = 0x0100_0000;
+const MAP_TYPE: u32 = 0x0f;
+const MAP_SHARED: u32 = 0x01;
+const MAP_PRIVATE: u32 = 0x02;
+const MAP_SHARED_VALIDATE: u32 = 0x03;
+const MAP_FIXED: u32 = 0x10;
+const MAP_ANONYMOUS: u32 = 0x20;
+const MAP_HUGETLB: u32 = 0x4_0000;
+const MAP_FIXED_NOREPLACE: u32 = 0x10_0000;
+const MADV_DONTNEED: i32 = 4;
+const MADV_REMOVE: i32 = 9;
+
+/// Decodes a `prot` argument. PROT_SEM and PROT_GROWSDOWN are accepted and
+/// ignored (no semaphores in special memory; the stack does not grow).
+///
+/// # Errors
+/// `EINVAL` for unknown bits (including PROT_GROWSUP, absent on x86).
+fn prot_from(bits: u32) -> SysResult<Prot> {
+    if bits & !(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN) != 0 {
+        bail!(EINVAL, "unknown prot bits");
+    }
+    Ok(Prot {
+        read: bits & PROT_READ != 0,
+        write: bits & PROT_WRITE != 0,
+        exec: bits & PROT_EXEC != 0,
+    })
+}
+
+/// mmap(addr, length, prot, flags, fd, offset).
+pub(crate) fn sys_mmap(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let (addr, len, prot, flags, fd, off) =
+        (a.raw(0), a.raw(1), a.uint(2), a.uint(3), a.int(4), a.raw(5));
+    let prot = prot_from(prot)?;
+    if !matches!(
+        flags & MAP_TYPE,
+        MAP_SHARED | MAP_PRIVATE | MAP_SHARED_VALIDATE
+    ) {
+        bail!(EINVAL, "neither MAP_PRIVATE nor MAP_SHARED");
+    }
+    if off % PAGE != 0 {
+        bail!(EINVAL, "offset not page-aligned");
+    }
+    if len == 0 {
+        bail!(EINVAL, "zero length");
+    }
+    if flags & MAP_HUGETLB != 0 {
+        bail!(EINVAL, "MAP_HUGETLB: no huge pages");
+    }
+    if flags & MAP_ANONYMOUS == 0 {
+        if (0..=2).contains(&fd) {
+            bail!(ENODEV, "the console cannot be mapped");
+        }
+        bail!(EBADF, "file mappings need the fd layer (not wired yet)");
+    }
+    let fixed = flags & MAP_FIXED != 0;
+    let noreplace = flags & MAP_FIXED_NOREPLACE != 0;
+    cx.st.mm.mmap_anon(cx.p, addr, len, prot, fixed, noreplace)
+}
+
+/// munmap(addr, length).
+pub(crate) fn sys_munmap(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    cx.st.mm.munmap(cx.p, a.raw(0), a.raw(1))?;
+    Ok(0)
+}
+
+/// mprotect(addr, len, prot).
+pub(crate) fn sys_mprotect(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let prot = prot_from(a.uint(2))?;
+    cx.st.mm.mprotect(cx.p, a.raw(0), a.raw(1), prot)?;
+    Ok(0)
+}
+
+/// brk(addr): the raw syscall returns the (new or unchanged) break.
+pub(crate) fn sys_brk(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    Ok(cx.st.mm.brk(cx.p, a.raw(0)))
+}
+
+/// madvise(addr, length, advice): MADV_DONTNEED discards pages; the other
+/// advice values Linux knows are hints and accepted as no-ops.
+pub(crate) fn sys_madvise(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let (addr, len, advice) = (a.raw(0), a.raw(1), a.int(2));
+    if addr % PAGE != 0 {
+        bail!(EINVAL, "address not page-aligned");
+    }
+    match advice {
+        MADV_DONTNEED => cx.st.mm.dontneed(cx.p, addr, len)?,
+        MADV_REMOVE => bail!(EINVAL, "MADV_REMOVE needs shared file memory"),
+        // NORMAL, RANDOM, SEQUENTIAL, WILLNEED, FREE, DONTFORK..COLLAPSE.
+        0..=3 | 8 | 10..=25 => {}
+        _ => bail!(EINVAL, "unknown advice"),
+    }
+    Ok(0)
+}

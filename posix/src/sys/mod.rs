@@ -1,0 +1,72 @@
+//! Syscall handlers, one file per family named after Linux (STYLE.md).
+//! Each handler decodes its registers once with [`crate::args::Args`], then
+//! validates and delegates (to `mm`, `uaccess`, the platform). The dispatch
+//! table in `crate::table` names every handler here.
+
+pub mod arch_prctl;
+pub mod clock_gettime;
+pub mod exit;
+pub mod getpid;
+pub mod getrandom;
+pub mod getuid;
+pub mod ioctl;
+pub mod mmap;
+pub mod prlimit;
+pub mod read;
+pub mod rt_sigaction;
+pub mod sched;
+pub mod uname;
+pub mod write;
+
+use alloc::vec::Vec;
+
+use crate::args::UserSlice;
+use crate::bail;
+use crate::errno::SysResult;
+use crate::platform::UserAddr;
+use crate::process::Cx;
+
+/// Linux `UIO_MAXIOV`: the most iovecs one readv/writev takes.
+pub const UIO_MAXIOV: i32 = 1024;
+/// Linux `MAX_RW_COUNT` (`INT_MAX & PAGE_MASK`): the most bytes one
+/// read/write transfers.
+pub const MAX_RW_COUNT: usize = 0x7fff_f000;
+
+/// Reads `cnt` `struct iovec { void *base; size_t len; }` from `addr`
+/// (readv(2): EINVAL for a negative or too large count or a total length
+/// overflowing `ssize_t`).
+///
+/// # Errors
+/// `EINVAL`, `EFAULT`.
+pub(crate) fn read_iovecs(cx: &mut Cx<'_>, addr: UserAddr, cnt: i32) -> SysResult<Vec<UserSlice>> {
+    if !(0..=UIO_MAXIOV).contains(&cnt) {
+        bail!(EINVAL, "iovcnt negative or above UIO_MAXIOV");
+    }
+    let n = usize::try_from(cnt).unwrap_or(0);
+    let mut raw = alloc::vec![0u8; n * 16];
+    cx.copy_in(addr, &mut raw)?;
+    let mut out = Vec::with_capacity(n);
+    let mut total: u64 = 0;
+    for c in raw.chunks_exact(16) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&c[..8]);
+        let base = u64::from_le_bytes(w);
+        w.copy_from_slice(&c[8..]);
+        let len = u64::from_le_bytes(w);
+        total = match total.checked_add(len) {
+            Some(t) if i64::try_from(t).is_ok() => t,
+            _ => bail!(EINVAL, "iovec lengths overflow ssize_t"),
+        };
+        out.push(UserSlice {
+            addr: UserAddr(base),
+            len: usize::try_from(len).unwrap_or(usize::MAX),
+        });
+    }
+    Ok(out)
+}
+
+/// Returns whether `fd` is one of the three console descriptors that exist
+/// before the fd layer is wired in.
+pub(crate) fn is_console(fd: crate::fd::Fd) -> bool {
+    fd.get() <= 2
+}

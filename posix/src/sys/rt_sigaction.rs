@@ -1,0 +1,95 @@
+//! rt_sigaction(2), rt_sigprocmask(2): the signal state kept for this
+//! milestone — handlers are stored and reported back, the mask is kept, but
+//! nothing delivers signals yet (no kill, no timers). Layouts: the x86_64
+//! kernel `struct sigaction { handler; flags; restorer; mask; }` (32 bytes)
+//! and a 64-bit `sigset_t` (`_NSIG / 8` = 8 bytes).
+
+use crate::args::Args;
+use crate::bail;
+use crate::errno::SysResult;
+use crate::process::Cx;
+
+/// `_NSIG`.
+pub const NSIG: usize = 64;
+const SIGSET_SIZE: usize = 8;
+const SIGKILL: i32 = 9;
+const SIGSTOP: i32 = 19;
+/// Signals that can be neither caught nor blocked.
+const UNBLOCKABLE: u64 = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
+const SIG_BLOCK: i32 = 0;
+const SIG_UNBLOCK: i32 = 1;
+const SIG_SETMASK: i32 = 2;
+
+/// Per-process signal state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signals {
+    /// The blocked-signal mask (bit n-1 is signal n).
+    pub mask: u64,
+    /// Each signal's `struct sigaction`, raw (all zero: SIG_DFL).
+    pub actions: [[u8; 32]; NSIG],
+}
+
+impl Default for Signals {
+    fn default() -> Self {
+        Signals {
+            mask: 0,
+            actions: [[0u8; 32]; NSIG],
+        }
+    }
+}
+
+/// rt_sigaction(sig, act, oact, sigsetsize).
+pub(crate) fn sys_rt_sigaction(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let (sig, act, oact, size) = (a.int(0), a.addr(1), a.addr(2), a.len(3));
+    if size != SIGSET_SIZE {
+        bail!(EINVAL, "sigsetsize is not 8");
+    }
+    let Some(idx) = usize::try_from(sig).ok().filter(|s| (1..=NSIG).contains(s)) else {
+        bail!(EINVAL, "signal number out of range");
+    };
+    let new = if act.is_null() {
+        None
+    } else {
+        if sig == SIGKILL || sig == SIGSTOP {
+            bail!(EINVAL, "SIGKILL and SIGSTOP cannot be caught");
+        }
+        let mut b = [0u8; 32];
+        cx.copy_in(act, &mut b)?;
+        // kernel/signal.c do_sigaction: KILL and STOP never enter sa_mask.
+        let mut m = [0u8; 8];
+        m.copy_from_slice(&b[24..]);
+        let mask = u64::from_le_bytes(m) & !UNBLOCKABLE;
+        b[24..].copy_from_slice(&mask.to_le_bytes());
+        Some(b)
+    };
+    let old = cx.st.signals.actions[idx - 1];
+    if let Some(b) = new {
+        cx.st.signals.actions[idx - 1] = b;
+    }
+    if !oact.is_null() {
+        cx.copy_out(oact, &old)?;
+    }
+    Ok(0)
+}
+
+/// rt_sigprocmask(how, set, oset, sigsetsize).
+pub(crate) fn sys_rt_sigprocmask(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let (how, set, oset, size) = (a.int(0), a.addr(1), a.addr(2), a.len(3));
+    if size != SIGSET_SIZE {
+        bail!(EINVAL, "sigsetsize is not 8");
+    }
+    let old = cx.st.signals.mask;
+    if !set.is_null() {
+        let new = cx.read_u64(set)? & !UNBLOCKABLE;
+        cx.st.signals.mask = match how {
+            SIG_BLOCK => old | new,
+            SIG_UNBLOCK => old & !new,
+            SIG_SETMASK => new,
+            _ => bail!(EINVAL, "how is not SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK"),
+        };
+    }
+    if !oset.is_null() {
+        cx.write_u64(oset, old)?;
+    }
+    Ok(0)
+}

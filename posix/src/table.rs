@@ -1,0 +1,662 @@
+//! The one table of Linux x86_64 syscalls (numbers and names from
+//! arch/x86/entry/syscalls/syscall_64.tbl, 0..=462) with each call's status
+//! here: implemented (with its handler), stubbed (a fixed errno, quietly) or
+//! ENOSYS (reported once on the console). [`dispatch`] routes every call
+//! through it, and docs/syscalls.md is generated from it
+//! ([`render_markdown`]), so the table is the single source of truth.
+//! Neighbours: handlers in `sys/`, `trace` (the strace-style line).
+
+use alloc::format;
+use alloc::string::String;
+
+use crate::args::Args;
+use crate::errno::{Errno, SysError, SysResult};
+use crate::process::{Cx, SyscallOutcome};
+use crate::{err, sys, trace};
+
+/// A syscall handler: decodes its registers once, then delegates.
+pub(crate) type HandlerFn = fn(&mut Cx<'_>, &Args) -> SysResult<u64>;
+
+/// An implemented call's handler and argument count (for the trace).
+#[derive(Clone, Copy)]
+pub struct Handler {
+    pub(crate) f: HandlerFn,
+    /// How many argument registers the call uses.
+    pub nargs: u8,
+}
+
+impl core::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Handler({} args)", self.nargs)
+    }
+}
+
+/// What rumprun-rs does with a syscall number.
+#[derive(Debug, Clone, Copy)]
+pub enum Status {
+    /// Implemented by a handler in `sys/`.
+    Implemented(Handler),
+    /// Always fails with this errno, quietly; the string says why.
+    Stubbed(Errno, &'static str),
+    /// Fails with ENOSYS; the first call prints one console line.
+    Enosys,
+    /// No syscall has this number on x86_64 (335 < nr < 424).
+    Unassigned,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Syscall {
+    /// The x86_64 syscall number.
+    pub nr: u16,
+    /// The Linux name (empty for unassigned numbers).
+    pub name: &'static str,
+    /// What happens when the program calls it.
+    pub status: Status,
+}
+
+const fn imp(nr: u16, name: &'static str, nargs: u8, f: HandlerFn) -> Syscall {
+    Syscall {
+        nr,
+        name,
+        status: Status::Implemented(Handler { f, nargs }),
+    }
+}
+
+const fn stub(nr: u16, name: &'static str, errno: Errno, why: &'static str) -> Syscall {
+    Syscall {
+        nr,
+        name,
+        status: Status::Stubbed(errno, why),
+    }
+}
+
+const fn nosys(nr: u16, name: &'static str) -> Syscall {
+    Syscall {
+        nr,
+        name,
+        status: Status::Enosys,
+    }
+}
+
+const fn gap(nr: u16) -> Syscall {
+    Syscall {
+        nr,
+        name: "",
+        status: Status::Unassigned,
+    }
+}
+
+/// Highest syscall number in the table.
+pub const MAX_NR: u16 = 462;
+
+/// Every x86_64 syscall number 0..=462, indexed by number.
+pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
+    imp(0, "read", 3, sys::read::sys_read),
+    imp(1, "write", 3, sys::write::sys_write),
+    nosys(2, "open"),
+    nosys(3, "close"),
+    nosys(4, "stat"),
+    nosys(5, "fstat"),
+    nosys(6, "lstat"),
+    nosys(7, "poll"),
+    nosys(8, "lseek"),
+    imp(9, "mmap", 6, sys::mmap::sys_mmap),
+    imp(10, "mprotect", 3, sys::mmap::sys_mprotect),
+    imp(11, "munmap", 2, sys::mmap::sys_munmap),
+    imp(12, "brk", 1, sys::mmap::sys_brk),
+    imp(13, "rt_sigaction", 4, sys::rt_sigaction::sys_rt_sigaction),
+    imp(
+        14,
+        "rt_sigprocmask",
+        4,
+        sys::rt_sigaction::sys_rt_sigprocmask,
+    ),
+    nosys(15, "rt_sigreturn"),
+    imp(16, "ioctl", 3, sys::ioctl::sys_ioctl),
+    nosys(17, "pread64"),
+    nosys(18, "pwrite64"),
+    imp(19, "readv", 3, sys::read::sys_readv),
+    imp(20, "writev", 3, sys::write::sys_writev),
+    nosys(21, "access"),
+    nosys(22, "pipe"),
+    nosys(23, "select"),
+    imp(24, "sched_yield", 0, sys::sched::sys_sched_yield),
+    nosys(25, "mremap"),
+    nosys(26, "msync"),
+    nosys(27, "mincore"),
+    imp(28, "madvise", 3, sys::mmap::sys_madvise),
+    nosys(29, "shmget"),
+    nosys(30, "shmat"),
+    nosys(31, "shmctl"),
+    nosys(32, "dup"),
+    nosys(33, "dup2"),
+    nosys(34, "pause"),
+    nosys(35, "nanosleep"),
+    nosys(36, "getitimer"),
+    nosys(37, "alarm"),
+    nosys(38, "setitimer"),
+    imp(39, "getpid", 0, sys::getpid::sys_getpid),
+    nosys(40, "sendfile"),
+    nosys(41, "socket"),
+    nosys(42, "connect"),
+    nosys(43, "accept"),
+    nosys(44, "sendto"),
+    nosys(45, "recvfrom"),
+    nosys(46, "sendmsg"),
+    nosys(47, "recvmsg"),
+    nosys(48, "shutdown"),
+    nosys(49, "bind"),
+    nosys(50, "listen"),
+    nosys(51, "getsockname"),
+    nosys(52, "getpeername"),
+    nosys(53, "socketpair"),
+    nosys(54, "setsockopt"),
+    nosys(55, "getsockopt"),
+    nosys(56, "clone"),
+    nosys(57, "fork"),
+    nosys(58, "vfork"),
+    nosys(59, "execve"),
+    imp(60, "exit", 1, sys::exit::sys_exit),
+    nosys(61, "wait4"),
+    nosys(62, "kill"),
+    imp(63, "uname", 1, sys::uname::sys_uname),
+    nosys(64, "semget"),
+    nosys(65, "semop"),
+    nosys(66, "semctl"),
+    nosys(67, "shmdt"),
+    nosys(68, "msgget"),
+    nosys(69, "msgsnd"),
+    nosys(70, "msgrcv"),
+    nosys(71, "msgctl"),
+    nosys(72, "fcntl"),
+    nosys(73, "flock"),
+    nosys(74, "fsync"),
+    nosys(75, "fdatasync"),
+    nosys(76, "truncate"),
+    nosys(77, "ftruncate"),
+    nosys(78, "getdents"),
+    nosys(79, "getcwd"),
+    nosys(80, "chdir"),
+    nosys(81, "fchdir"),
+    nosys(82, "rename"),
+    nosys(83, "mkdir"),
+    nosys(84, "rmdir"),
+    nosys(85, "creat"),
+    nosys(86, "link"),
+    nosys(87, "unlink"),
+    nosys(88, "symlink"),
+    nosys(89, "readlink"),
+    nosys(90, "chmod"),
+    nosys(91, "fchmod"),
+    nosys(92, "chown"),
+    nosys(93, "fchown"),
+    nosys(94, "lchown"),
+    nosys(95, "umask"),
+    imp(96, "gettimeofday", 2, sys::clock_gettime::sys_gettimeofday),
+    imp(97, "getrlimit", 2, sys::prlimit::sys_getrlimit),
+    nosys(98, "getrusage"),
+    nosys(99, "sysinfo"),
+    nosys(100, "times"),
+    nosys(101, "ptrace"),
+    imp(102, "getuid", 0, sys::getuid::sys_getuid),
+    nosys(103, "syslog"),
+    imp(104, "getgid", 0, sys::getuid::sys_getgid),
+    nosys(105, "setuid"),
+    nosys(106, "setgid"),
+    imp(107, "geteuid", 0, sys::getuid::sys_geteuid),
+    imp(108, "getegid", 0, sys::getuid::sys_getegid),
+    nosys(109, "setpgid"),
+    imp(110, "getppid", 0, sys::getpid::sys_getppid),
+    nosys(111, "getpgrp"),
+    nosys(112, "setsid"),
+    nosys(113, "setreuid"),
+    nosys(114, "setregid"),
+    nosys(115, "getgroups"),
+    nosys(116, "setgroups"),
+    nosys(117, "setresuid"),
+    nosys(118, "getresuid"),
+    nosys(119, "setresgid"),
+    nosys(120, "getresgid"),
+    nosys(121, "getpgid"),
+    nosys(122, "setfsuid"),
+    nosys(123, "setfsgid"),
+    nosys(124, "getsid"),
+    nosys(125, "capget"),
+    nosys(126, "capset"),
+    nosys(127, "rt_sigpending"),
+    nosys(128, "rt_sigtimedwait"),
+    nosys(129, "rt_sigqueueinfo"),
+    nosys(130, "rt_sigsuspend"),
+    nosys(131, "sigaltstack"),
+    nosys(132, "utime"),
+    nosys(133, "mknod"),
+    nosys(134, "uselib"),
+    nosys(135, "personality"),
+    nosys(136, "ustat"),
+    nosys(137, "statfs"),
+    nosys(138, "fstatfs"),
+    nosys(139, "sysfs"),
+    nosys(140, "getpriority"),
+    nosys(141, "setpriority"),
+    nosys(142, "sched_setparam"),
+    nosys(143, "sched_getparam"),
+    nosys(144, "sched_setscheduler"),
+    nosys(145, "sched_getscheduler"),
+    nosys(146, "sched_get_priority_max"),
+    nosys(147, "sched_get_priority_min"),
+    nosys(148, "sched_rr_get_interval"),
+    nosys(149, "mlock"),
+    nosys(150, "munlock"),
+    nosys(151, "mlockall"),
+    nosys(152, "munlockall"),
+    nosys(153, "vhangup"),
+    nosys(154, "modify_ldt"),
+    nosys(155, "pivot_root"),
+    nosys(156, "_sysctl"),
+    nosys(157, "prctl"),
+    imp(158, "arch_prctl", 2, sys::arch_prctl::sys_arch_prctl),
+    nosys(159, "adjtimex"),
+    imp(160, "setrlimit", 2, sys::prlimit::sys_setrlimit),
+    nosys(161, "chroot"),
+    nosys(162, "sync"),
+    nosys(163, "acct"),
+    nosys(164, "settimeofday"),
+    nosys(165, "mount"),
+    nosys(166, "umount2"),
+    nosys(167, "swapon"),
+    nosys(168, "swapoff"),
+    nosys(169, "reboot"),
+    nosys(170, "sethostname"),
+    nosys(171, "setdomainname"),
+    nosys(172, "iopl"),
+    nosys(173, "ioperm"),
+    nosys(174, "create_module"),
+    nosys(175, "init_module"),
+    nosys(176, "delete_module"),
+    nosys(177, "get_kernel_syms"),
+    nosys(178, "query_module"),
+    nosys(179, "quotactl"),
+    nosys(180, "nfsservctl"),
+    nosys(181, "getpmsg"),
+    nosys(182, "putpmsg"),
+    nosys(183, "afs_syscall"),
+    nosys(184, "tuxcall"),
+    nosys(185, "security"),
+    imp(186, "gettid", 0, sys::getpid::sys_gettid),
+    nosys(187, "readahead"),
+    nosys(188, "setxattr"),
+    nosys(189, "lsetxattr"),
+    nosys(190, "fsetxattr"),
+    nosys(191, "getxattr"),
+    nosys(192, "lgetxattr"),
+    nosys(193, "fgetxattr"),
+    nosys(194, "listxattr"),
+    nosys(195, "llistxattr"),
+    nosys(196, "flistxattr"),
+    nosys(197, "removexattr"),
+    nosys(198, "lremovexattr"),
+    nosys(199, "fremovexattr"),
+    nosys(200, "tkill"),
+    imp(201, "time", 1, sys::clock_gettime::sys_time),
+    nosys(202, "futex"),
+    nosys(203, "sched_setaffinity"),
+    imp(
+        204,
+        "sched_getaffinity",
+        3,
+        sys::sched::sys_sched_getaffinity,
+    ),
+    nosys(205, "set_thread_area"),
+    nosys(206, "io_setup"),
+    nosys(207, "io_destroy"),
+    nosys(208, "io_getevents"),
+    nosys(209, "io_submit"),
+    nosys(210, "io_cancel"),
+    nosys(211, "get_thread_area"),
+    nosys(212, "lookup_dcookie"),
+    nosys(213, "epoll_create"),
+    nosys(214, "epoll_ctl_old"),
+    nosys(215, "epoll_wait_old"),
+    nosys(216, "remap_file_pages"),
+    nosys(217, "getdents64"),
+    imp(218, "set_tid_address", 1, sys::getpid::sys_set_tid_address),
+    nosys(219, "restart_syscall"),
+    nosys(220, "semtimedop"),
+    nosys(221, "fadvise64"),
+    nosys(222, "timer_create"),
+    nosys(223, "timer_settime"),
+    nosys(224, "timer_gettime"),
+    nosys(225, "timer_getoverrun"),
+    nosys(226, "timer_delete"),
+    nosys(227, "clock_settime"),
+    imp(
+        228,
+        "clock_gettime",
+        2,
+        sys::clock_gettime::sys_clock_gettime,
+    ),
+    imp(229, "clock_getres", 2, sys::clock_gettime::sys_clock_getres),
+    nosys(230, "clock_nanosleep"),
+    imp(231, "exit_group", 1, sys::exit::sys_exit_group),
+    nosys(232, "epoll_wait"),
+    nosys(233, "epoll_ctl"),
+    nosys(234, "tgkill"),
+    nosys(235, "utimes"),
+    nosys(236, "vserver"),
+    nosys(237, "mbind"),
+    nosys(238, "set_mempolicy"),
+    nosys(239, "get_mempolicy"),
+    nosys(240, "mq_open"),
+    nosys(241, "mq_unlink"),
+    nosys(242, "mq_timedsend"),
+    nosys(243, "mq_timedreceive"),
+    nosys(244, "mq_notify"),
+    nosys(245, "mq_getsetattr"),
+    nosys(246, "kexec_load"),
+    nosys(247, "waitid"),
+    nosys(248, "add_key"),
+    nosys(249, "request_key"),
+    nosys(250, "keyctl"),
+    nosys(251, "ioprio_set"),
+    nosys(252, "ioprio_get"),
+    nosys(253, "inotify_init"),
+    nosys(254, "inotify_add_watch"),
+    nosys(255, "inotify_rm_watch"),
+    nosys(256, "migrate_pages"),
+    nosys(257, "openat"),
+    nosys(258, "mkdirat"),
+    nosys(259, "mknodat"),
+    nosys(260, "fchownat"),
+    nosys(261, "futimesat"),
+    nosys(262, "newfstatat"),
+    nosys(263, "unlinkat"),
+    nosys(264, "renameat"),
+    nosys(265, "linkat"),
+    nosys(266, "symlinkat"),
+    nosys(267, "readlinkat"),
+    nosys(268, "fchmodat"),
+    nosys(269, "faccessat"),
+    nosys(270, "pselect6"),
+    nosys(271, "ppoll"),
+    nosys(272, "unshare"),
+    imp(273, "set_robust_list", 2, sys::getpid::sys_set_robust_list),
+    nosys(274, "get_robust_list"),
+    nosys(275, "splice"),
+    nosys(276, "tee"),
+    nosys(277, "sync_file_range"),
+    nosys(278, "vmsplice"),
+    nosys(279, "move_pages"),
+    nosys(280, "utimensat"),
+    nosys(281, "epoll_pwait"),
+    nosys(282, "signalfd"),
+    nosys(283, "timerfd_create"),
+    nosys(284, "eventfd"),
+    nosys(285, "fallocate"),
+    nosys(286, "timerfd_settime"),
+    nosys(287, "timerfd_gettime"),
+    nosys(288, "accept4"),
+    nosys(289, "signalfd4"),
+    nosys(290, "eventfd2"),
+    nosys(291, "epoll_create1"),
+    nosys(292, "dup3"),
+    nosys(293, "pipe2"),
+    nosys(294, "inotify_init1"),
+    nosys(295, "preadv"),
+    nosys(296, "pwritev"),
+    nosys(297, "rt_tgsigqueueinfo"),
+    nosys(298, "perf_event_open"),
+    nosys(299, "recvmmsg"),
+    nosys(300, "fanotify_init"),
+    nosys(301, "fanotify_mark"),
+    imp(302, "prlimit64", 4, sys::prlimit::sys_prlimit64),
+    nosys(303, "name_to_handle_at"),
+    nosys(304, "open_by_handle_at"),
+    nosys(305, "clock_adjtime"),
+    nosys(306, "syncfs"),
+    nosys(307, "sendmmsg"),
+    nosys(308, "setns"),
+    nosys(309, "getcpu"),
+    nosys(310, "process_vm_readv"),
+    nosys(311, "process_vm_writev"),
+    nosys(312, "kcmp"),
+    nosys(313, "finit_module"),
+    nosys(314, "sched_setattr"),
+    nosys(315, "sched_getattr"),
+    nosys(316, "renameat2"),
+    nosys(317, "seccomp"),
+    imp(318, "getrandom", 3, sys::getrandom::sys_getrandom),
+    nosys(319, "memfd_create"),
+    nosys(320, "kexec_file_load"),
+    nosys(321, "bpf"),
+    nosys(322, "execveat"),
+    nosys(323, "userfaultfd"),
+    nosys(324, "membarrier"),
+    nosys(325, "mlock2"),
+    nosys(326, "copy_file_range"),
+    nosys(327, "preadv2"),
+    nosys(328, "pwritev2"),
+    nosys(329, "pkey_mprotect"),
+    nosys(330, "pkey_alloc"),
+    nosys(331, "pkey_free"),
+    nosys(332, "statx"),
+    nosys(333, "io_pgetevents"),
+    stub(
+        334,
+        "rseq",
+        Errno::ENOSYS,
+        "restartable sequences are optional; libc falls back",
+    ),
+    nosys(335, "uretprobe"),
+    gap(336),
+    gap(337),
+    gap(338),
+    gap(339),
+    gap(340),
+    gap(341),
+    gap(342),
+    gap(343),
+    gap(344),
+    gap(345),
+    gap(346),
+    gap(347),
+    gap(348),
+    gap(349),
+    gap(350),
+    gap(351),
+    gap(352),
+    gap(353),
+    gap(354),
+    gap(355),
+    gap(356),
+    gap(357),
+    gap(358),
+    gap(359),
+    gap(360),
+    gap(361),
+    gap(362),
+    gap(363),
+    gap(364),
+    gap(365),
+    gap(366),
+    gap(367),
+    gap(368),
+    gap(369),
+    gap(370),
+    gap(371),
+    gap(372),
+    gap(373),
+    gap(374),
+    gap(375),
+    gap(376),
+    gap(377),
+    gap(378),
+    gap(379),
+    gap(380),
+    gap(381),
+    gap(382),
+    gap(383),
+    gap(384),
+    gap(385),
+    gap(386),
+    gap(387),
+    gap(388),
+    gap(389),
+    gap(390),
+    gap(391),
+    gap(392),
+    gap(393),
+    gap(394),
+    gap(395),
+    gap(396),
+    gap(397),
+    gap(398),
+    gap(399),
+    gap(400),
+    gap(401),
+    gap(402),
+    gap(403),
+    gap(404),
+    gap(405),
+    gap(406),
+    gap(407),
+    gap(408),
+    gap(409),
+    gap(410),
+    gap(411),
+    gap(412),
+    gap(413),
+    gap(414),
+    gap(415),
+    gap(416),
+    gap(417),
+    gap(418),
+    gap(419),
+    gap(420),
+    gap(421),
+    gap(422),
+    gap(423),
+    nosys(424, "pidfd_send_signal"),
+    nosys(425, "io_uring_setup"),
+    nosys(426, "io_uring_enter"),
+    nosys(427, "io_uring_register"),
+    nosys(428, "open_tree"),
+    nosys(429, "move_mount"),
+    nosys(430, "fsopen"),
+    nosys(431, "fsconfig"),
+    nosys(432, "fsmount"),
+    nosys(433, "fspick"),
+    nosys(434, "pidfd_open"),
+    nosys(435, "clone3"),
+    nosys(436, "close_range"),
+    nosys(437, "openat2"),
+    nosys(438, "pidfd_getfd"),
+    nosys(439, "faccessat2"),
+    nosys(440, "process_madvise"),
+    nosys(441, "epoll_pwait2"),
+    nosys(442, "mount_setattr"),
+    nosys(443, "quotactl_path"),
+    nosys(444, "landlock_create_ruleset"),
+    nosys(445, "landlock_add_rule"),
+    nosys(446, "landlock_restrict_self"),
+    nosys(447, "memfd_secret"),
+    nosys(448, "process_mrelease"),
+    nosys(449, "futex_waitv"),
+    nosys(450, "set_mempolicy_home_node"),
+    nosys(451, "cachestat"),
+    nosys(452, "fchmodat2"),
+    nosys(453, "map_shadow_stack"),
+    nosys(454, "futex_wake"),
+    nosys(455, "futex_wait"),
+    nosys(456, "futex_requeue"),
+    nosys(457, "statmount"),
+    nosys(458, "listmount"),
+    nosys(459, "lsm_get_self_attr"),
+    nosys(460, "lsm_set_self_attr"),
+    nosys(461, "lsm_list_modules"),
+    nosys(462, "mseal"),
+];
+
+/// Returns the table row for `nr`, if `nr` is in 0..=462.
+pub fn lookup(nr: u64) -> Option<&'static Syscall> {
+    usize::try_from(nr).ok().and_then(|i| SYSCALLS.get(i))
+}
+
+/// Runs one syscall: looks it up, calls the handler or applies the
+/// stub/ENOSYS policy, traces it (one place), and encodes the result.
+pub(crate) fn dispatch(cx: &mut Cx<'_>, nr: u64, raw: [u64; 6]) -> SyscallOutcome {
+    let args = Args(raw);
+    let entry = lookup(nr);
+    let result: SysResult<u64> = match entry.map(|e| e.status) {
+        Some(Status::Implemented(h)) => (h.f)(cx, &args),
+        Some(Status::Stubbed(errno, why)) => Err(SysError::new(errno, why)),
+        _ => {
+            report_once(cx, nr, entry);
+            Err(err!(ENOSYS, "not implemented"))
+        }
+    };
+    if cx.st.trace {
+        trace::line(cx.p, nr, entry, &args, &result, cx.exit);
+    }
+    if let Some(code) = cx.exit {
+        return SyscallOutcome::Exit(code);
+    }
+    SyscallOutcome::Return(match result {
+        Ok(v) => v,
+        Err(e) => e.errno.to_return(),
+    })
+}
+
+/// Prints "rumprun: syscall 'fork' (57) not implemented: ENOSYS" the first
+/// time a number is seen (DESIGN.md decision 2: one line naming the call).
+fn report_once(cx: &mut Cx<'_>, nr: u64, entry: Option<&Syscall>) {
+    if !cx.st.reported.insert(nr) {
+        return;
+    }
+    let line = match entry.filter(|e| !e.name.is_empty()) {
+        Some(e) => format!(
+            "rumprun: syscall '{}' ({nr}) not implemented: ENOSYS\n",
+            e.name
+        ),
+        None => format!("rumprun: syscall {nr} not implemented: ENOSYS\n"),
+    };
+    cx.p.console_write(line.as_bytes());
+}
+
+/// Renders docs/syscalls.md from the table.
+pub fn render_markdown() -> String {
+    let count = |f: fn(&Status) -> bool| SYSCALLS.iter().filter(|s| f(&s.status)).count();
+    let implemented = count(|s| matches!(s, Status::Implemented(_)));
+    let stubbed = count(|s| matches!(s, Status::Stubbed(..)));
+    let enosys = count(|s| matches!(s, Status::Enosys));
+    let mut out = String::new();
+    out.push_str("# Linux x86_64 system calls in rumprun-rs\n\n");
+    out.push_str(
+        "Generated from `posix/src/table.rs` (the dispatch table) by the test\n\
+         `table::tests::syscalls_md_is_current`; do not edit by hand. Regenerate with\n\
+         `UPDATE_SYSCALLS_MD=1 cargo test -p posix syscalls_md`.\n\n",
+    );
+    out.push_str(&format!(
+        "{implemented} implemented, {stubbed} stubbed (fixed errno, no console note), \
+         {enosys} ENOSYS (the first call prints `rumprun: syscall 'name' (nr) not \
+         implemented: ENOSYS`). Numbers 336..=423 are unassigned on x86_64.\n\n"
+    ));
+    out.push_str("| Nr | Name | Status | Notes |\n|---:|---|---|---|\n");
+    for s in SYSCALLS.iter() {
+        let (status, note) = match s.status {
+            Status::Implemented(_) => (String::from("implemented"), ""),
+            Status::Stubbed(e, why) => (format!("stubbed: {}", e.name()), why),
+            Status::Enosys => (String::from("ENOSYS"), ""),
+            Status::Unassigned => continue,
+        };
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            s.nr, s.name, status, note
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "table_tests.rs"]
+mod tests;
