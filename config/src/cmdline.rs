@@ -20,7 +20,7 @@ use crate::image::ImageConfig;
 pub struct Overrides {
     /// `KEY=VALUE` entries that replace or add to the baked environment.
     pub env: Vec<String>,
-    /// Replacement argument list (after argv[0]); `None` keeps the baked one.
+    /// Replacement argument list (after `argv[0]`); `None` keeps the baked one.
     pub args: Option<Vec<String>>,
     /// Print every system call (strace-style) on the console.
     pub trace: bool,

@@ -58,7 +58,7 @@ pub fn parse_status(output: &[u8]) -> Option<u8> {
             let text = core::str::from_utf8(rest).ok()?;
             text.trim().parse::<u8>().ok()
         })
-        .last()
+        .next_back()
 }
 
 #[cfg(test)]

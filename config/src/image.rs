@@ -66,9 +66,9 @@ impl PayloadDesc {
 /// possibly overridden by `rumprun run` (see [`crate::cmdline`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ImageConfig {
-    /// argv[0] and the AT_EXECFN string: the path the program is known by.
+    /// `argv[0]` and the AT_EXECFN string: the path the program is known by.
     pub program_name: String,
-    /// Default arguments after argv[0].
+    /// Default arguments after `argv[0]`.
     pub args: Vec<String>,
     /// Default environment, each entry `KEY=VALUE`.
     pub env: Vec<String>,
@@ -151,7 +151,7 @@ impl core::fmt::Display for ImageError {
     }
 }
 
-fn region<'a>(bytes: &'a [u8], r: Region) -> Result<&'a [u8], ImageError> {
+fn region(bytes: &[u8], r: Region) -> Result<&[u8], ImageError> {
     let start = usize::try_from(r.offset).map_err(|_| ImageError::RegionOutOfBounds)?;
     let len = usize::try_from(r.len).map_err(|_| ImageError::RegionOutOfBounds)?;
     let end = start
