@@ -201,7 +201,10 @@ impl Mm {
     /// # Errors
     /// `ENOMEM` if the range is not free or outside the user range.
     pub fn insert(&mut self, start: u64, vma: Vma) -> SysResult<()> {
-        if !Self::in_user_range(start, vma.end) || start % PAGE != 0 || vma.end % PAGE != 0 {
+        if !Self::in_user_range(start, vma.end)
+            || !start.is_multiple_of(PAGE)
+            || !vma.end.is_multiple_of(PAGE)
+        {
             bail!(ENOMEM, "mapping outside the user range");
         }
         if !self.is_free(start, vma.end) {
@@ -344,7 +347,7 @@ impl Mm {
             may_exec: false,
         };
         if fixed || noreplace {
-            if addr % PAGE != 0 {
+            if !addr.is_multiple_of(PAGE) {
                 bail!(EINVAL, "MAP_FIXED address not page-aligned");
             }
             if addr < USER_START {
@@ -378,7 +381,7 @@ impl Mm {
     /// `EINVAL` for a misaligned address, zero length or a range outside
     /// the user address space.
     pub fn munmap(&mut self, p: &dyn Platform, addr: u64, len: u64) -> SysResult<()> {
-        if addr % PAGE != 0 {
+        if !addr.is_multiple_of(PAGE) {
             bail!(EINVAL, "address not page-aligned");
         }
         if len == 0 {
@@ -397,7 +400,7 @@ impl Mm {
     /// # Errors
     /// `EINVAL` misaligned start; `ENOMEM` range not fully mapped; `EACCES` W^X.
     pub fn mprotect(&mut self, p: &dyn Platform, addr: u64, len: u64, prot: Prot) -> SysResult<()> {
-        if addr % PAGE != 0 {
+        if !addr.is_multiple_of(PAGE) {
             bail!(EINVAL, "address not page-aligned");
         }
         let end = page_up(len)
@@ -431,7 +434,7 @@ impl Mm {
     /// `EINVAL` misaligned start or program segments (their contents would
     /// have to come back from the file); `ENOMEM` range not fully mapped.
     pub fn dontneed(&mut self, p: &dyn Platform, addr: u64, len: u64) -> SysResult<()> {
-        if addr % PAGE != 0 {
+        if !addr.is_multiple_of(PAGE) {
             bail!(EINVAL, "address not page-aligned");
         }
         let end = page_up(len)

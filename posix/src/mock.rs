@@ -14,10 +14,13 @@ use crate::platform::{Fault, OutOfMemory, Platform, Prot, UserAddr};
 
 const PAGE: u64 = 4096;
 
+/// One present page: its bytes and protection.
+pub type MockPage = (Box<[u8; 4096]>, Prot);
+
 /// The mock machine.
 pub struct MockPlatform {
     /// Present pages: page address -> (contents, protection).
-    pub pages: RefCell<BTreeMap<u64, (Box<[u8; 4096]>, Prot)>>,
+    pub pages: RefCell<BTreeMap<u64, MockPage>>,
     /// Everything written to the console.
     pub console: RefCell<Vec<u8>>,
     /// xorshift state of the random source.

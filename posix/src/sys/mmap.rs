@@ -54,7 +54,7 @@ pub(crate) fn sys_mmap(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     ) {
         bail!(EINVAL, "neither MAP_PRIVATE nor MAP_SHARED");
     }
-    if off % PAGE != 0 {
+    if !off.is_multiple_of(PAGE) {
         bail!(EINVAL, "offset not page-aligned");
     }
     if len == 0 {
@@ -96,7 +96,7 @@ pub(crate) fn sys_brk(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
 /// advice values Linux knows are hints and accepted as no-ops.
 pub(crate) fn sys_madvise(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let (addr, len, advice) = (a.raw(0), a.raw(1), a.int(2));
-    if addr % PAGE != 0 {
+    if !addr.is_multiple_of(PAGE) {
         bail!(EINVAL, "address not page-aligned");
     }
     match advice {
