@@ -290,9 +290,10 @@ pub(crate) fn load(
         .find(|ph| ph.p_type(e) == elf::PT_PHDR)
         .map(|ph| ph.p_vaddr(e))
         .or_else(|| {
-            let size = phnum * 56;
+            // Offsets and sizes were checked against the file length above.
+            let end = phoff.checked_add(phnum.checked_mul(56)?)?;
             segs.iter()
-                .find(|s| phoff >= s.offset && phoff + size <= s.offset + s.filesz)
+                .find(|s| phoff >= s.offset && end <= s.offset + s.filesz)
                 .map(|s| s.vaddr + (phoff - s.offset))
         })
         .filter(|v| *v >= lo && *v < hi)

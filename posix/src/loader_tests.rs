@@ -330,3 +330,75 @@ fn corrupt_and_truncated_elves_never_panic() {
     many[56..58].copy_from_slice(&0xffffu16.to_le_bytes());
     let _ = load_with(1, &many).2;
 }
+
+/// Compiles a hello program with musl-gcc and `flags`; `None` when no
+/// toolchain is installed (the test then checks nothing and says so).
+fn musl_program(name: &str, flags: &[&str]) -> Option<Vec<u8>> {
+    use std::process::Command;
+    let dir = std::env::temp_dir().join(std::format!("posix-loader-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let src = dir.join("hello.c");
+    std::fs::write(
+        &src,
+        "#include <stdio.h>\nint main(void){puts(\"hi\");return 3;}\n",
+    )
+    .ok()?;
+    let out = dir.join(name);
+    let ok = Command::new("sh")
+        .arg("-c")
+        .arg(std::format!(
+            "musl-gcc {} {} -o {} 2>/dev/null",
+            flags.join(" "),
+            src.display(),
+            out.display()
+        ))
+        .status()
+        .ok()?
+        .success();
+    if !ok {
+        std::eprintln!("musl-gcc not usable; skipping the real-toolchain loader test");
+        return None;
+    }
+    std::fs::read(&out).ok()
+}
+
+#[test]
+fn real_musl_programs_load_or_are_refused_clearly() {
+    // Linked the way rumprun-cc links (tests/harness/musl-static-pie-cc).
+    let m = "/usr/lib/x86_64-linux-musl";
+    let rcrt = std::format!(
+        "-static-pie -nostartfiles -Wl,--no-dynamic-linker -Wl,-static {m}/rcrt1.o {m}/crti.o $(gcc -print-file-name=crtbeginS.o) -x c"
+    );
+    let Some(pie) = musl_program("pie", &[&rcrt, "-O2"]) else {
+        return;
+    };
+    let (proc, p, r) = load_with(3, &pie);
+    let entry = r.expect("a real static-pie loads");
+    let e_entry = u64::from_le_bytes(pie[24..32].try_into().unwrap());
+    let base = entry.rip - e_entry;
+    assert_eq!(base % PAGE, 0);
+    assert!(proc
+        .describe_addr(entry.rip)
+        .starts_with("program text r-x"));
+    // AT_PHDR points at the program headers as the file has them. The
+    // auxv starts after argc, 3 argv, NULL, 2 envp, NULL (see config()).
+    let mut i = 8;
+    while p.peek_u64(entry.rsp + 8 * i) != Some(at::PHDR) {
+        assert_ne!(p.peek_u64(entry.rsp + 8 * i), Some(at::NULL));
+        i += 2;
+    }
+    let phdr = p.peek_u64(entry.rsp + 8 * (i + 1)).unwrap();
+    assert_eq!(phdr, base + 64);
+    assert_eq!(p.peek(phdr, 56).unwrap(), pie[64..120]);
+
+    // Static, not PIE: loads at its link address.
+    if let Some(fixed) = musl_program("fixed", &["-static", "-no-pie", "-O2"]) {
+        let e_entry = u64::from_le_bytes(fixed[24..32].try_into().unwrap());
+        let (_, _, r) = load_with(3, &fixed);
+        assert_eq!(r.expect("static non-PIE loads").rip, e_entry);
+    }
+    // Debian's plain `musl-gcc -static-pie` names a dynamic linker.
+    if let Some(dynamic) = musl_program("dyn", &["-static-pie", "-O2"]) {
+        assert_eq!(load_with(3, &dynamic).2.unwrap_err(), LoadError::Dynamic);
+    }
+}
