@@ -22,7 +22,7 @@ pub struct Case {
 /// What a program's comment header declares; defaults when absent.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Spec {
-    /// Arguments after argv[0] (`// args: a b c`, split on whitespace).
+    /// Arguments after `argv[0]` (`// args: a b c`, split on whitespace).
     pub args: Vec<String>,
     /// Environment entries (`// env: K=V [K2=V2]`, repeatable), in order.
     pub env: Vec<(String, String)>,
