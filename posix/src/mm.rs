@@ -178,6 +178,11 @@ impl Mm {
         self.vmas.iter().map(|(s, v)| (*s, v))
     }
 
+    /// Returns how many pages are present (resident).
+    pub fn present_pages(&self) -> u64 {
+        u64::try_from(self.present.len()).unwrap_or(u64::MAX)
+    }
+
     /// Returns whether the page at `page` is mapped in the platform.
     pub fn is_present(&self, page: u64) -> bool {
         self.present.contains(&page_down(page))

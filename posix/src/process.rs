@@ -15,6 +15,7 @@ use crate::errno::SysResult;
 use crate::loader::{self, LoadError};
 use crate::mm::{Mm, USER_END};
 use crate::platform::{Platform, UserAddr};
+use crate::sys::prctl::Prctl;
 use crate::sys::prlimit::Rlimits;
 use crate::sys::rt_sigaction::Signals;
 use crate::{table, uaccess};
@@ -62,7 +63,7 @@ pub enum FaultOutcome {
 
 /// The process identity (uid/gid triples; set*id are no-ops that get*id
 /// reflect, DESIGN.md decision 2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Identity {
     pub uid: u32,
     pub euid: u32,
@@ -70,6 +71,10 @@ pub(crate) struct Identity {
     pub gid: u32,
     pub egid: u32,
     pub sgid: u32,
+    pub fsuid: u32,
+    pub fsgid: u32,
+    /// Supplementary groups (setgroups(2)).
+    pub groups: Vec<u32>,
 }
 
 /// Everything the syscalls of the one process share.
@@ -90,6 +95,16 @@ pub(crate) struct State {
     pub clear_child_tid: u64,
     /// set_robust_list(2) head.
     pub robust_list: u64,
+    /// NIS domain name (setdomainname(2); uname's domainname).
+    pub domainname: String,
+    /// prctl(2) state (thread name, dumpable, ...).
+    pub prctl: Prctl,
+    /// Nice value (-20..=19) for getpriority/setpriority.
+    pub nice: i32,
+    /// personality(2) persona.
+    pub personality: u32,
+    /// Memory size the image was configured with, for sysinfo(2).
+    pub memory_bytes: u64,
 }
 
 /// The context a handler runs in: the platform and the locked state.
@@ -138,6 +153,9 @@ impl Process {
             gid: config.gid,
             egid: config.gid,
             sgid: config.gid,
+            fsuid: config.uid,
+            fsgid: config.gid,
+            groups: Vec::new(),
         };
         let hostname = if config.hostname.is_empty() {
             String::from("rumprun")
@@ -159,6 +177,11 @@ impl Process {
                 rlimits: Rlimits::default(),
                 clear_child_tid: 0,
                 robust_list: 0,
+                domainname: String::from("(none)"),
+                prctl: Prctl::new(&config.program_name),
+                nice: 0,
+                personality: 0,
+                memory_bytes: u64::from(config.memory_mib) << 20,
             }),
         }
     }
@@ -203,6 +226,11 @@ impl Process {
     /// Describes the mapping containing `addr` for fault reports (e.g.
     /// "unmapped", "[heap] rw- 0x...-0x...", "program text r-x ...").
     pub fn describe_addr(&self, addr: u64) -> String {
-        self.state.lock().mm.describe(addr)
+        // try_lock: the kernel may call this from a fault report while a
+        // syscall holds the lock on another path; never deadlock there.
+        let Some(st) = self.state.try_lock() else {
+            return String::from("unknown (address space busy)");
+        };
+        st.mm.describe(addr)
     }
 }

@@ -173,4 +173,5 @@ pub(crate) mod util {
     }
 }
 
+mod misc;
 mod process;

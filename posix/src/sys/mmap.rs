@@ -1,4 +1,5 @@
-//! mmap(2), munmap(2), mprotect(2), brk(2), madvise(2): decode and validate
+//! mmap(2), munmap(2), mprotect(2), brk(2), madvise(2), msync(2) and the
+//! mlock(2) family: decode and validate
 //! per the man pages, then delegate to `crate::mm` (which owns the address
 //! space and the W^X policy). Only anonymous memory exists in this
 //! milestone; file mappings wait for the fd layer.
@@ -106,5 +107,58 @@ pub(crate) fn sys_madvise(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
         0..=3 | 8 | 10..=25 => {}
         _ => bail!(EINVAL, "unknown advice"),
     }
+    Ok(0)
+}
+
+const MS_ASYNC: i32 = 1;
+const MS_INVALIDATE: i32 = 2;
+const MS_SYNC: i32 = 4;
+const MCL_CURRENT: i32 = 1;
+const MCL_FUTURE: i32 = 2;
+const MCL_ONFAULT: i32 = 4;
+const MLOCK_ONFAULT: u32 = 1;
+
+/// msync(addr, length, flags): anonymous memory has no backing file, so
+/// there is nothing to write back once the arguments are valid.
+pub(crate) fn sys_msync(_cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let (addr, flags) = (a.raw(0), a.int(2));
+    if !addr.is_multiple_of(PAGE) {
+        bail!(EINVAL, "address not page-aligned");
+    }
+    if flags & !(MS_ASYNC | MS_INVALIDATE | MS_SYNC) != 0 {
+        bail!(EINVAL, "unknown flags");
+    }
+    if flags & MS_ASYNC != 0 && flags & MS_SYNC != 0 {
+        bail!(EINVAL, "MS_ASYNC with MS_SYNC");
+    }
+    Ok(0)
+}
+
+/// mlock(addr, len), munlock(addr, len): there is no swap, every page stays
+/// resident once touched, so locking is a no-op.
+pub(crate) fn sys_mlock(_cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
+    Ok(0)
+}
+
+/// mlock2(addr, len, flags): as mlock; MLOCK_ONFAULT is the only flag.
+pub(crate) fn sys_mlock2(_cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    if a.uint(2) & !MLOCK_ONFAULT != 0 {
+        bail!(EINVAL, "unknown flags");
+    }
+    Ok(0)
+}
+
+/// mlockall(flags): a no-op (no swap) once the flags are valid.
+pub(crate) fn sys_mlockall(_cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let flags = a.int(0);
+    if flags == 0 || flags & !(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) != 0 || flags == MCL_ONFAULT
+    {
+        bail!(EINVAL, "flags must name MCL_CURRENT and/or MCL_FUTURE");
+    }
+    Ok(0)
+}
+
+/// munlockall(): a no-op.
+pub(crate) fn sys_munlockall(_cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
     Ok(0)
 }

@@ -1,4 +1,5 @@
-//! rt_sigaction(2), rt_sigprocmask(2): the signal state kept for this
+//! rt_sigaction(2), rt_sigprocmask(2), rt_sigpending(2), sigaltstack(2):
+//! the signal state kept for this
 //! milestone — handlers are stored and reported back, the mask is kept, but
 //! nothing delivers signals yet (no kill, no timers). Layouts: the x86_64
 //! kernel `struct sigaction { handler; flags; restorer; mask; }` (32 bytes)
@@ -16,6 +17,11 @@ const SIGKILL: i32 = 9;
 const SIGSTOP: i32 = 19;
 /// Signals that can be neither caught nor blocked.
 const UNBLOCKABLE: u64 = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
+const SS_ONSTACK: i32 = 1;
+const SS_DISABLE: i32 = 2;
+const SS_AUTODISARM: i32 = i32::MIN; // 1 << 31
+/// `MINSIGSTKSZ` on x86_64.
+const MINSIGSTKSZ: u64 = 2048;
 const SIG_BLOCK: i32 = 0;
 const SIG_UNBLOCK: i32 = 1;
 const SIG_SETMASK: i32 = 2;
@@ -27,6 +33,8 @@ pub struct Signals {
     pub mask: u64,
     /// Each signal's `struct sigaction`, raw (all zero: SIG_DFL).
     pub actions: [[u8; 32]; NSIG],
+    /// The alternate signal stack: (ss_sp, ss_flags, ss_size).
+    pub altstack: (u64, i32, u64),
 }
 
 impl Default for Signals {
@@ -34,6 +42,7 @@ impl Default for Signals {
         Signals {
             mask: 0,
             actions: [[0u8; 32]; NSIG],
+            altstack: (0, SS_DISABLE, 0),
         }
     }
 }
@@ -90,6 +99,53 @@ pub(crate) fn sys_rt_sigprocmask(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     }
     if !oset.is_null() {
         cx.write_u64(oset, old)?;
+    }
+    Ok(0)
+}
+
+/// rt_sigpending(set, sigsetsize): nothing is ever pending yet.
+pub(crate) fn sys_rt_sigpending(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    if a.len(1) > SIGSET_SIZE {
+        bail!(EINVAL, "sigsetsize above 8");
+    }
+    let n = a.len(1);
+    cx.copy_out(a.addr(0), &[0u8; SIGSET_SIZE][..n])?;
+    Ok(0)
+}
+
+/// sigaltstack(ss, old_ss): `stack_t { void *ss_sp; int ss_flags; size_t
+/// ss_size; }` (24 bytes). Stored for the day signals are delivered.
+pub(crate) fn sys_sigaltstack(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let (ss, old_ss) = (a.addr(0), a.addr(1));
+    let old = cx.st.signals.altstack;
+    if !ss.is_null() {
+        let mut b = [0u8; 24];
+        cx.copy_in(ss, &mut b)?;
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[..8]);
+        let sp = u64::from_le_bytes(w);
+        let flags = i32::from_le_bytes([b[8], b[9], b[10], b[11]]);
+        w.copy_from_slice(&b[16..]);
+        let size = u64::from_le_bytes(w);
+        // kernel/signal.c do_sigaltstack.
+        let mode = flags & !SS_AUTODISARM;
+        cx.st.signals.altstack = match mode {
+            SS_DISABLE => (0, SS_DISABLE, 0),
+            0 | SS_ONSTACK => {
+                if size < MINSIGSTKSZ {
+                    bail!(ENOMEM, "ss_size below MINSIGSTKSZ");
+                }
+                (sp, flags & SS_AUTODISARM, size)
+            }
+            _ => bail!(EINVAL, "unknown ss_flags"),
+        };
+    }
+    if !old_ss.is_null() {
+        let mut b = [0u8; 24];
+        b[..8].copy_from_slice(&old.0.to_le_bytes());
+        b[8..12].copy_from_slice(&old.1.to_le_bytes());
+        b[16..].copy_from_slice(&old.2.to_le_bytes());
+        cx.copy_out(old_ss, &b)?;
     }
     Ok(0)
 }
