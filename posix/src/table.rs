@@ -159,7 +159,7 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
     nosys(59, "execve"),
     imp(60, "exit", 1, sys::exit::sys_exit),
     nosys(61, "wait4"),
-    nosys(62, "kill"),
+    imp(62, "kill", 2, sys::kill::sys_kill),
     imp(63, "uname", 1, sys::uname::sys_uname),
     nosys(64, "semget"),
     nosys(65, "semop"),
@@ -317,7 +317,7 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
     nosys(197, "removexattr"),
     nosys(198, "lremovexattr"),
     nosys(199, "fremovexattr"),
-    nosys(200, "tkill"),
+    imp(200, "tkill", 2, sys::kill::sys_tkill),
     imp(201, "time", 1, sys::clock_gettime::sys_time),
     nosys(202, "futex"),
     imp(
@@ -366,7 +366,7 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
     imp(231, "exit_group", 1, sys::exit::sys_exit_group),
     nosys(232, "epoll_wait"),
     nosys(233, "epoll_ctl"),
-    nosys(234, "tgkill"),
+    imp(234, "tgkill", 3, sys::kill::sys_tgkill),
     nosys(235, "utimes"),
     nosys(236, "vserver"),
     nosys(237, "mbind"),
@@ -620,11 +620,19 @@ pub(crate) fn dispatch(cx: &mut Cx<'_>, nr: u64, raw: [u64; 6]) -> SyscallOutcom
             Err(err!(ENOSYS, "not implemented"))
         }
     };
+    if cx.block.is_some() {
+        // Not finished: the dispatcher blocks and runs the handler again;
+        // the trace shows the call once, when it completes.
+        return SyscallOutcome::Return(0);
+    }
     if cx.st.trace {
         trace::line(cx.p, nr, entry, &args, &result, cx.exit);
     }
     if let Some(code) = cx.exit {
         return SyscallOutcome::Exit(code);
+    }
+    if cx.exit_thread {
+        return SyscallOutcome::ExitThread;
     }
     SyscallOutcome::Return(match result {
         Ok(v) => v,

@@ -12,6 +12,7 @@ pub mod getrandom;
 pub mod getrusage;
 pub mod getuid;
 pub mod ioctl;
+pub mod kill;
 pub mod mmap;
 pub mod personality;
 pub mod prctl;

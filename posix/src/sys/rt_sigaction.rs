@@ -33,6 +33,8 @@ pub struct Signals {
     pub mask: u64,
     /// Each signal's `struct sigaction`, raw (all zero: SIG_DFL).
     pub actions: [[u8; 32]; NSIG],
+    /// Signals sent while blocked, waiting for the mask to open.
+    pub pending: u64,
     /// The alternate signal stack: (ss_sp, ss_flags, ss_size).
     pub altstack: (u64, i32, u64),
 }
@@ -41,6 +43,7 @@ impl Default for Signals {
     fn default() -> Self {
         Signals {
             mask: 0,
+            pending: 0,
             actions: [[0u8; 32]; NSIG],
             altstack: (0, SS_DISABLE, 0),
         }
@@ -100,16 +103,19 @@ pub(crate) fn sys_rt_sigprocmask(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     if !oset.is_null() {
         cx.write_u64(oset, old)?;
     }
+    // Unblocking may release a pending signal (musl's raise() relies on it).
+    crate::sys::kill::deliver_unblocked(cx)?;
     Ok(0)
 }
 
-/// rt_sigpending(set, sigsetsize): nothing is ever pending yet.
+/// rt_sigpending(set, sigsetsize): the signals sent while blocked.
 pub(crate) fn sys_rt_sigpending(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     if a.len(1) > SIGSET_SIZE {
         bail!(EINVAL, "sigsetsize above 8");
     }
     let n = a.len(1);
-    cx.copy_out(a.addr(0), &[0u8; SIGSET_SIZE][..n])?;
+    let pending = (cx.st.signals.pending & cx.st.signals.mask).to_le_bytes();
+    cx.copy_out(a.addr(0), &pending[..n])?;
     Ok(0)
 }
 

@@ -241,3 +241,57 @@ fn memory_locking_and_msync() {
     assert_eq!(sys(&proc, &p, 26, &[a, 8192, 5]), e(Errno::EINVAL));
     assert_eq!(sys(&proc, &p, 26, &[a + 1, 8192, 4]), e(Errno::EINVAL));
 }
+
+#[test]
+fn abort_via_raise_terminates_with_128_plus_signal() {
+    use crate::process::SyscallOutcome;
+    let (proc, p, _) = loaded(false);
+    let buf = anon(&proc, &p, 4096);
+    // musl raise(): block app signals, tkill(self), restore the mask.
+    poke(&proc, &p, buf, &u64::MAX.to_le_bytes());
+    assert_eq!(sys(&proc, &p, 14, &[0, buf, buf + 8, 8]), 0);
+    assert_eq!(sys(&proc, &p, 200, &[1, 6]), 0);
+    assert_eq!(sys(&proc, &p, 127, &[buf + 16, 8]), 0);
+    assert_eq!(p.peek_u64(buf + 16), Some(1 << 5), "SIGABRT pending");
+    assert_eq!(p.console_text(), "");
+    let out = proc.syscall(&p, 14, [2, buf + 8, 0, 8, 0, 0]);
+    assert_eq!(out, SyscallOutcome::Exit(134));
+    assert_eq!(
+        p.console_text(),
+        "rumprun: program terminated by SIGABRT (6)\n"
+    );
+}
+
+#[test]
+fn kill_to_self_follows_the_actions() {
+    use crate::process::SyscallOutcome;
+    let (proc, p, _) = loaded(false);
+    let buf = anon(&proc, &p, 4096);
+    assert_eq!(sys(&proc, &p, 62, &[1, 0]), 0);
+    assert_eq!(sys(&proc, &p, 62, &[5, 0]), e(Errno::ESRCH));
+    assert_eq!(sys(&proc, &p, 62, &[1, 65]), e(Errno::EINVAL));
+    assert_eq!(
+        sys(&proc, &p, 62, &[1, 17]),
+        0,
+        "SIGCHLD is ignored by default"
+    );
+    assert_eq!(sys(&proc, &p, 62, &[1, 28]), 0, "SIGWINCH too");
+    // SIG_IGN for SIGTERM, then a handler for SIGUSR1.
+    let mut act = [0u8; 32];
+    act[0] = 1;
+    poke(&proc, &p, buf, &act);
+    assert_eq!(sys(&proc, &p, 13, &[15, buf, 0, 8]), 0);
+    assert_eq!(sys(&proc, &p, 62, &[u64::MAX, 15]), 0);
+    act[0] = 0x40;
+    poke(&proc, &p, buf, &act);
+    assert_eq!(sys(&proc, &p, 13, &[10, buf, 0, 8]), 0);
+    assert_eq!(sys(&proc, &p, 62, &[0, 10]), e(Errno::ENOSYS));
+    assert_eq!(sys(&proc, &p, 234, &[1, 2, 10]), e(Errno::ESRCH));
+    assert_eq!(sys(&proc, &p, 234, &[0, 1, 10]), e(Errno::EINVAL));
+    assert_eq!(sys(&proc, &p, 200, &[0, 10]), e(Errno::EINVAL));
+    assert_eq!(
+        proc.syscall(&p, 234, [1, 1, 9, 0, 0, 0]),
+        SyscallOutcome::Exit(137)
+    );
+    assert!(p.console_text().contains("SIGKILL (9)"));
+}
