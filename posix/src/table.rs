@@ -620,19 +620,11 @@ pub(crate) fn dispatch(cx: &mut Cx<'_>, nr: u64, raw: [u64; 6]) -> SyscallOutcom
             Err(err!(ENOSYS, "not implemented"))
         }
     };
-    if cx.block.is_some() {
-        // Not finished: the dispatcher blocks and runs the handler again;
-        // the trace shows the call once, when it completes.
-        return SyscallOutcome::Return(0);
-    }
     if cx.st.trace {
         trace::line(cx.p, nr, entry, &args, &result, cx.exit);
     }
     if let Some(code) = cx.exit {
         return SyscallOutcome::Exit(code);
-    }
-    if cx.exit_thread {
-        return SyscallOutcome::ExitThread;
     }
     SyscallOutcome::Return(match result {
         Ok(v) => v,

@@ -27,7 +27,7 @@ pub(crate) fn sys_getppid(_cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
 
 /// set_tid_address(tidptr): remembers the pointer, returns the tid.
 pub(crate) fn sys_set_tid_address(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
-    cx.thread().clear_child_tid = a.raw(0);
+    cx.st.clear_child_tid = a.raw(0);
     Ok(PID)
 }
 
@@ -38,7 +38,7 @@ pub(crate) fn sys_set_robust_list(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     if a.len(1) != 24 {
         bail!(EINVAL, "len is not sizeof(struct robust_list_head)");
     }
-    cx.thread().robust_list = a.raw(0);
+    cx.st.robust_list = a.raw(0);
     Ok(0)
 }
 
