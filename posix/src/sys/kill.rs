@@ -65,7 +65,7 @@ pub fn signal_name(sig: u32) -> &'static str {
 /// SIGCHLD, SIGCONT, SIGURG, SIGWINCH; the stop signals are ignored too,
 /// since there is no job control to stop for.
 fn default_ignores(sig: u32) -> bool {
-    matches!(sig, 17 | 18 | 19 | 20 | 21 | 22 | 23 | 28)
+    matches!(sig, 17..=23 | 28)
 }
 
 fn bit(sig: u32) -> u64 {
