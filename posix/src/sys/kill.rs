@@ -137,7 +137,7 @@ fn signal_arg(raw: i32) -> SysResult<u32> {
 /// kill(pid, sig): pid 1, 0 (own group) and -1 (everyone) all mean us.
 pub(crate) fn sys_kill(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let (pid, sig) = (a.int(0), signal_arg(a.int(1))?);
-    if !matches!(pid, 1 | 0 | -1) {
+    if !(-1..=1).contains(&pid) {
         bail!(ESRCH, "only pid 1 exists");
     }
     send(cx, sig)?;
