@@ -265,6 +265,37 @@ impl Mm {
         self.vmas.insert(addr, vma);
     }
 
+    /// Coalesces the mapping starting at `start` with neighbours of the
+    /// same kind and protection, as Linux's `vma_merge` does, so that a
+    /// range grown piecewise is one mapping again (mremap needs that).
+    fn merge_at(&mut self, start: u64) {
+        let Some(v) = self.vmas.get(&start).copied() else {
+            return;
+        };
+        let same =
+            |a: &Vma, b: &Vma| a.prot == b.prot && a.kind == b.kind && a.may_exec == b.may_exec;
+        let mut start = start;
+        let prev = self.vmas.range(..start).next_back().map(|(s, v)| (*s, *v));
+        if let Some((ps, pv)) = prev.filter(|(_, pv)| pv.end == start && same(pv, &v)) {
+            self.vmas.remove(&start);
+            self.vmas.insert(ps, Vma { end: v.end, ..pv });
+            start = ps;
+        }
+        let Some(cur) = self.vmas.get(&start).copied() else {
+            return;
+        };
+        if let Some(next) = self.vmas.get(&cur.end).copied().filter(|n| same(&cur, n)) {
+            self.vmas.remove(&cur.end);
+            self.vmas.insert(
+                start,
+                Vma {
+                    end: next.end,
+                    ..cur
+                },
+            );
+        }
+    }
+
     /// Forgets and unmaps the present pages of `[start, end)`.
     fn drop_pages(&mut self, p: &dyn Platform, start: u64, end: u64) {
         let mut tail = self.present.split_off(&start);
@@ -367,6 +398,7 @@ impl Mm {
             }
             self.remove_range(p, addr, end);
             self.vmas.insert(addr, vma(end));
+            self.merge_at(addr);
             return Ok(addr);
         }
         let hint = page_down(addr);
@@ -377,6 +409,7 @@ impl Mm {
                 .ok_or(err!(ENOMEM, "no free range of that size"))?,
         };
         self.vmas.insert(start, vma(start + len));
+        self.merge_at(start);
         Ok(start)
     }
 
@@ -429,6 +462,10 @@ impl Mm {
             }
         }
         p.protect(UserAddr(addr), end - addr, prot);
+        if let Some((last, _)) = self.find(end - 1).map(|(s, v)| (s, *v)) {
+            self.merge_at(last);
+        }
+        self.merge_at(addr);
         Ok(())
     }
 
@@ -460,6 +497,132 @@ impl Mm {
         }
         self.drop_pages(p, addr, end);
         Ok(())
+    }
+
+    /// Resizes or moves anonymous memory (mremap(2)). `may_move` is
+    /// MREMAP_MAYMOVE; `fixed` is MREMAP_FIXED's target. Present pages move
+    /// by copy through the platform (there is no page-table move call).
+    ///
+    /// # Errors
+    /// `EINVAL` (alignment, zero lengths, overlap, non-anonymous mappings),
+    /// `EFAULT` (old range not inside one mapping), `ENOMEM` (cannot grow
+    /// in place without MREMAP_MAYMOVE, no room, out of memory).
+    pub fn mremap(
+        &mut self,
+        p: &dyn Platform,
+        old: u64,
+        old_len: u64,
+        new_len: u64,
+        may_move: bool,
+        fixed: Option<u64>,
+    ) -> SysResult<u64> {
+        if !old.is_multiple_of(PAGE) {
+            bail!(EINVAL, "old address not page-aligned");
+        }
+        let (Some(old_len), Some(new_len)) = (page_up(old_len), page_up(new_len)) else {
+            bail!(EINVAL, "length overflows");
+        };
+        if new_len == 0 || old_len == 0 {
+            bail!(EINVAL, "zero length (old_size 0 needs a shared mapping)");
+        }
+        let old_end = old
+            .checked_add(old_len)
+            .ok_or(err!(EINVAL, "old range overflows"))?;
+        let vma = match self.find(old) {
+            Some((_, v)) if v.end >= old_end => *v,
+            _ => bail!(EFAULT, "old range not inside one mapping"),
+        };
+        if vma.kind != VmaKind::Anon {
+            bail!(EINVAL, "only anonymous mmap memory can be remapped");
+        }
+        if let Some(dst) = fixed {
+            if !dst.is_multiple_of(PAGE) {
+                bail!(EINVAL, "new address not page-aligned");
+            }
+            let dst_end = dst
+                .checked_add(new_len)
+                .filter(|e| *e <= USER_END && dst >= USER_START)
+                .ok_or(err!(EINVAL, "new range outside user space"))?;
+            if dst < old_end && old < dst_end {
+                bail!(EINVAL, "old and new ranges overlap");
+            }
+            self.remove_range(p, dst, dst_end);
+            return self.move_range(p, old, old_len, dst, new_len, vma);
+        }
+        if new_len <= old_len {
+            self.remove_range(p, old + new_len, old_end);
+            return Ok(old);
+        }
+        let grow_end = old.checked_add(new_len).filter(|e| *e <= USER_END);
+        if let Some(grow_end) = grow_end.filter(|e| self.is_free(old_end, *e)) {
+            self.vmas.insert(
+                old_end,
+                Vma {
+                    end: grow_end,
+                    ..vma
+                },
+            );
+            self.merge_at(old_end);
+            return Ok(old);
+        }
+        if !may_move {
+            bail!(ENOMEM, "cannot grow in place and MREMAP_MAYMOVE not given");
+        }
+        let dst = self
+            .find_gap(new_len, self.mmap_base)
+            .ok_or(err!(ENOMEM, "no free range of that size"))?;
+        self.move_range(p, old, old_len, dst, new_len, vma)
+    }
+
+    /// Moves `[old, old+old_len)` to a free `[dst, dst+new_len)`, copying
+    /// present pages, then unmaps the old range.
+    fn move_range(
+        &mut self,
+        p: &dyn Platform,
+        old: u64,
+        old_len: u64,
+        dst: u64,
+        new_len: u64,
+        vma: Vma,
+    ) -> SysResult<u64> {
+        self.vmas.insert(
+            dst,
+            Vma {
+                end: dst + new_len,
+                ..vma
+            },
+        );
+        let keep = old_len.min(new_len);
+        let pages: alloc::vec::Vec<u64> = self.present.range(old..old + keep).copied().collect();
+        let readable = vma.prot.read || vma.prot.write || vma.prot.exec;
+        let mut buf = alloc::vec![0u8; 4096];
+        for src in pages {
+            let to = dst + (src - old);
+            if !readable {
+                // PROT_NONE: open the old page for the copy; it goes away after.
+                p.protect(UserAddr(src), PAGE, Prot::R);
+            }
+            let copied = p.copy_from_user(UserAddr(src), &mut buf).is_ok()
+                && p.map_zeroed(UserAddr(to), PAGE, Prot::RW).is_ok();
+            if !copied {
+                self.remove_range(p, dst, dst + new_len);
+                if !readable {
+                    p.protect(UserAddr(src), PAGE, vma.prot);
+                }
+                bail!(ENOMEM, "out of memory while moving pages");
+            }
+            self.present.insert(to);
+            if p.copy_to_user(UserAddr(to), &buf).is_err() {
+                self.remove_range(p, dst, dst + new_len);
+                bail!(ENOMEM, "could not fill a moved page");
+            }
+            if vma.prot != Prot::RW {
+                p.protect(UserAddr(to), PAGE, vma.prot);
+            }
+        }
+        self.remove_range(p, old, old + old_len);
+        self.merge_at(dst);
+        Ok(dst)
     }
 
     /// Sets where the heap starts: a random 0..32 MiB after `program_end`.

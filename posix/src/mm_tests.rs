@@ -332,3 +332,93 @@ fn gap_search_falls_back_above_the_base_when_below_is_full() {
     assert!(a + PAGE <= mm.stack_top() - STACK_SIZE - STACK_GUARD);
     assert_eq!(mm.find(a).unwrap().1.kind, VmaKind::Anon);
 }
+
+#[test]
+fn mremap_shrinks_grows_and_moves_with_contents() {
+    let (mut mm, p) = fresh();
+    let a = mm.mmap_anon(&p, 0, 2 * PAGE, RW, false, false).unwrap();
+    mm.fault_in(&p, a, true, false).unwrap();
+    p.copy_to_user(UserAddr(a), b"keep me").unwrap();
+    // Shrink in place.
+    assert_eq!(mm.mremap(&p, a, 2 * PAGE, PAGE, false, None), Ok(a));
+    assert!(mm.find(a + PAGE).is_none());
+    // Grow in place into the free page after it.
+    assert_eq!(mm.mremap(&p, a, PAGE, 3 * PAGE, false, None), Ok(a));
+    assert_eq!(mm.find(a + 2 * PAGE).unwrap().1.kind, VmaKind::Anon);
+    // Blocked growth: ENOMEM without MAYMOVE, a move with it.
+    mm.mmap_anon(&p, a + 3 * PAGE, PAGE, RW, true, false)
+        .unwrap();
+    assert_eq!(
+        errno(mm.mremap(&p, a, 3 * PAGE, 5 * PAGE, false, None)),
+        Errno::ENOMEM
+    );
+    let b = mm.mremap(&p, a, 3 * PAGE, 5 * PAGE, true, None).unwrap();
+    assert_ne!(b, a);
+    assert_eq!(p.peek(b, 7).unwrap(), b"keep me");
+    assert!(mm.find(a).is_none());
+    assert!(!mm.is_present(a));
+    assert_eq!(mm.find(b + 4 * PAGE).unwrap().1.end, b + 5 * PAGE);
+    // MREMAP_FIXED to a chosen address replaces what is there.
+    let c = 0x6000_0000;
+    mm.mmap_anon(&p, c, PAGE, Prot::R, true, false).unwrap();
+    assert_eq!(mm.mremap(&p, b, 5 * PAGE, PAGE, true, Some(c)), Ok(c));
+    assert_eq!(p.peek(c, 7).unwrap(), b"keep me");
+    assert_eq!(p.prot_at(c), Some(RW));
+    assert!(mm.find(b).is_none());
+}
+
+#[test]
+fn mremap_errors() {
+    let (mut mm, p) = fresh();
+    let a = mm.mmap_anon(&p, 0, 2 * PAGE, RW, false, false).unwrap();
+    assert_eq!(
+        errno(mm.mremap(&p, a + 1, PAGE, PAGE, true, None)),
+        Errno::EINVAL
+    );
+    assert_eq!(errno(mm.mremap(&p, a, PAGE, 0, true, None)), Errno::EINVAL);
+    assert_eq!(errno(mm.mremap(&p, a, 0, PAGE, true, None)), Errno::EINVAL);
+    assert_eq!(
+        errno(mm.mremap(&p, a, 3 * PAGE, PAGE, true, None)),
+        Errno::EFAULT
+    );
+    assert_eq!(
+        errno(mm.mremap(&p, 0x7000_0000, PAGE, PAGE, true, None)),
+        Errno::EFAULT
+    );
+    assert_eq!(
+        errno(mm.mremap(&p, a, PAGE, PAGE, true, Some(a + PAGE / 2))),
+        Errno::EINVAL
+    );
+    assert_eq!(
+        errno(mm.mremap(&p, a, 2 * PAGE, PAGE, true, Some(a + PAGE))),
+        Errno::EINVAL
+    );
+    assert_eq!(
+        errno(mm.mremap(&p, a, PAGE, u64::MAX, true, None)),
+        Errno::EINVAL
+    );
+    assert_eq!(
+        errno(mm.mremap(&p, a, PAGE, 1 << 47, true, None)),
+        Errno::ENOMEM
+    );
+    // PROT_NONE pages move too.
+    mm.fault_in(&p, a, true, false).unwrap();
+    p.copy_to_user(UserAddr(a), b"x").unwrap();
+    mm.mprotect(&p, a, 2 * PAGE, Prot::NONE).unwrap();
+    let b = mm.mremap(&p, a, 2 * PAGE, 4 * PAGE, true, None).unwrap();
+    assert_eq!(p.prot_at(b), Some(Prot::NONE));
+    assert_eq!(p.peek(b, 1).unwrap(), b"x");
+    // Program text cannot be remapped.
+    let text = 0x5555_0000_0000;
+    let vma = Vma {
+        end: text + PAGE,
+        prot: Prot::RX,
+        kind: VmaKind::Program,
+        may_exec: true,
+    };
+    mm.insert(text, vma).unwrap();
+    assert_eq!(
+        errno(mm.mremap(&p, text, PAGE, 2 * PAGE, true, None)),
+        Errno::EINVAL
+    );
+}

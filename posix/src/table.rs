@@ -122,7 +122,7 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
     nosys(22, "pipe"),
     nosys(23, "select"),
     imp(24, "sched_yield", 0, sys::sched::sys_sched_yield),
-    nosys(25, "mremap"),
+    imp(25, "mremap", 5, sys::mmap::sys_mremap),
     imp(26, "msync", 3, sys::mmap::sys_msync),
     nosys(27, "mincore"),
     imp(28, "madvise", 3, sys::mmap::sys_madvise),

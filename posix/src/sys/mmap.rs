@@ -1,4 +1,4 @@
-//! mmap(2), munmap(2), mprotect(2), brk(2), madvise(2), msync(2) and the
+//! mmap(2), munmap(2), mremap(2), mprotect(2), brk(2), madvise(2), msync(2) and the
 //! mlock(2) family: decode and validate
 //! per the man pages, then delegate to `crate::mm` (which owns the address
 //! space and the W^X policy). Only anonymous memory exists in this
@@ -161,4 +161,29 @@ pub(crate) fn sys_mlockall(_cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
 /// munlockall(): a no-op.
 pub(crate) fn sys_munlockall(_cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
     Ok(0)
+}
+
+const MREMAP_MAYMOVE: u64 = 1;
+const MREMAP_FIXED: u64 = 2;
+const MREMAP_DONTUNMAP: u64 = 4;
+
+/// mremap(old_address, old_size, new_size, flags, new_address). musl's
+/// realloc uses it (MREMAP_MAYMOVE) for large allocations.
+pub(crate) fn sys_mremap(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let (old, old_len, new_len, flags, new_addr) =
+        (a.raw(0), a.raw(1), a.raw(2), a.raw(3), a.raw(4));
+    if flags & !(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP) != 0 {
+        bail!(EINVAL, "unknown flags");
+    }
+    if flags & MREMAP_DONTUNMAP != 0 {
+        bail!(EINVAL, "MREMAP_DONTUNMAP is not supported");
+    }
+    let may_move = flags & MREMAP_MAYMOVE != 0;
+    if flags & MREMAP_FIXED != 0 && !may_move {
+        bail!(EINVAL, "MREMAP_FIXED without MREMAP_MAYMOVE");
+    }
+    let fixed = (flags & MREMAP_FIXED != 0).then_some(new_addr);
+    cx.st
+        .mm
+        .mremap(cx.p, old, old_len, new_len, may_move, fixed)
 }

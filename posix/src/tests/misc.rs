@@ -295,3 +295,25 @@ fn kill_to_self_follows_the_actions() {
     );
     assert!(p.console_text().contains("SIGKILL (9)"));
 }
+
+#[test]
+fn mremap_syscall_flags_and_realloc_pattern() {
+    let (proc, p, _) = loaded(false);
+    let a = anon(&proc, &p, 2 * 4096);
+    poke(&proc, &p, a, b"payload");
+    assert_eq!(sys(&proc, &p, 25, &[a, 8192, 4096, 8, 0]), e(Errno::EINVAL));
+    assert_eq!(sys(&proc, &p, 25, &[a, 8192, 8192, 5, 0]), e(Errno::EINVAL));
+    assert_eq!(
+        sys(&proc, &p, 25, &[a, 8192, 8192, 2, 0x6000_0000]),
+        e(Errno::EINVAL)
+    );
+    // Block growth in place, then realloc-style MREMAP_MAYMOVE.
+    assert_eq!(
+        sys(&proc, &p, 9, &[a + 8192, 4096, 1, 0x32, u64::MAX, 0]) as u64,
+        a + 8192
+    );
+    let b = sys(&proc, &p, 25, &[a, 8192, 64 * 4096, 1, 0]) as u64;
+    assert!(b != a && b.is_multiple_of(4096));
+    assert_eq!(p.peek(b, 7).unwrap(), b"payload");
+    assert!(proc.describe_addr(a).starts_with("unmapped"));
+}
