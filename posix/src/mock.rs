@@ -35,6 +35,17 @@ pub struct MockPlatform {
     pub frames_left: Cell<u64>,
     /// Number of `map_zeroed` calls (to observe demand paging).
     pub map_calls: Cell<u64>,
+    /// The thread `current_tid` reports.
+    pub tid: Cell<u32>,
+    /// Threads started by `spawn_thread`: (tid, stack, tls).
+    pub spawned: RefCell<Vec<(u32, u64, Option<u64>)>>,
+    /// Every `block` call's deadline, in order.
+    pub blocks: RefCell<Vec<Option<u64>>>,
+    /// Scripted results of `block` (front first); when empty, `block`
+    /// times out and, if it has a deadline, advances the clock to it.
+    pub block_results: RefCell<alloc::collections::VecDeque<bool>>,
+    /// Every `wake` call's thread, in order.
+    pub wakes: RefCell<Vec<u32>>,
 }
 
 impl Default for MockPlatform {
@@ -55,6 +66,11 @@ impl MockPlatform {
             fs: Cell::new(0),
             frames_left: Cell::new(u64::MAX),
             map_calls: Cell::new(0),
+            tid: Cell::new(1),
+            spawned: RefCell::new(Vec::new()),
+            blocks: RefCell::new(Vec::new()),
+            block_results: RefCell::new(alloc::collections::VecDeque::new()),
+            wakes: RefCell::new(Vec::new()),
         }
     }
 
@@ -208,6 +224,32 @@ impl Platform for MockPlatform {
 
     fn fs_base(&self) -> u64 {
         self.fs.get()
+    }
+
+    fn current_tid(&self) -> u32 {
+        self.tid.get()
+    }
+
+    fn spawn_thread(&self, stack: u64, tls: Option<u64>) -> Result<u32, OutOfMemory> {
+        let mut sp = self.spawned.borrow_mut();
+        let tid = 2 + u32::try_from(sp.len()).unwrap_or(0);
+        sp.push((tid, stack, tls));
+        Ok(tid)
+    }
+
+    fn block(&self, deadline_ns: Option<u64>) -> bool {
+        self.blocks.borrow_mut().push(deadline_ns);
+        if let Some(r) = self.block_results.borrow_mut().pop_front() {
+            return r;
+        }
+        if let Some(d) = deadline_ns {
+            self.mono.set(self.mono.get().max(d));
+        }
+        false
+    }
+
+    fn wake(&self, tid: u32) {
+        self.wakes.borrow_mut().push(tid);
     }
 
     fn hwcap(&self) -> u64 {

@@ -89,6 +89,9 @@ pub struct Fault {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutOfMemory;
 
+/// A thread id, as gettid(2) reports it; the first thread is 1 (= the pid).
+pub type Tid = u32;
+
 /// The machine, as the syscall layer sees it.
 pub trait Platform {
     /// Writes bytes to the console (the serial port).
@@ -127,4 +130,21 @@ pub trait Platform {
     fn hwcap(&self) -> u64 {
         0
     }
+
+    /// Returns the calling thread's id.
+    fn current_tid(&self) -> Tid;
+    /// Starts a thread that returns from the system call in progress like
+    /// the caller, but with `rax = 0`, `rsp = stack` and FS base `tls` (the
+    /// caller's when `None`): clone(2) with CLONE_VM|CLONE_THREAD. It first
+    /// runs when the caller blocks or is preempted in user mode.
+    fn spawn_thread(&self, stack: u64, tls: Option<u64>) -> Result<Tid, OutOfMemory>;
+    /// Blocks the calling thread until [`Platform::wake`] names it or the
+    /// monotonic clock reaches `deadline_ns`; returns true if woken, false
+    /// on timeout. A wake that arrives while the thread is still running
+    /// makes its next `block` return at once, so no wake-up is lost; callers
+    /// therefore also see spurious wake-ups and must re-check their condition.
+    /// The caller must hold no lock that another thread needs.
+    fn block(&self, deadline_ns: Option<u64>) -> bool;
+    /// Wakes thread `tid` (see [`Platform::block`]).
+    fn wake(&self, tid: Tid);
 }

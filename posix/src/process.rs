@@ -4,7 +4,7 @@
 //! [`Process`], [`EntryState`], [`SyscallOutcome`], [`FaultOutcome`].
 //! Neighbours: `loader`/`stack` (load), `table` (dispatch), `mm` (faults).
 
-use alloc::collections::BTreeSet;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -12,9 +12,10 @@ use rumprun_config::image::ImageConfig;
 use spin::Mutex;
 
 use crate::errno::SysResult;
+use crate::futex::FutexTable;
 use crate::loader::{self, LoadError};
 use crate::mm::{Mm, USER_END};
-use crate::platform::{Platform, UserAddr};
+use crate::platform::{Platform, Tid, UserAddr};
 use crate::sys::prctl::Prctl;
 use crate::sys::prlimit::Rlimits;
 use crate::sys::rt_sigaction::Signals;
@@ -36,6 +37,9 @@ pub enum SyscallOutcome {
     Return(u64),
     /// The program called exit/exit_group: the VM exits with this status.
     Exit(u8),
+    /// The calling thread ended (exit(2) with other threads left): the
+    /// kernel frees it and runs another thread.
+    ExitThread,
 }
 
 /// The kind of user access that faulted (from the #PF error code).
@@ -91,10 +95,10 @@ pub(crate) struct State {
     pub loaded: bool,
     pub signals: Signals,
     pub rlimits: Rlimits,
-    /// set_tid_address(2) pointer (cleared and futex-woken at thread exit).
-    pub clear_child_tid: u64,
-    /// set_robust_list(2) head.
-    pub robust_list: u64,
+    /// Per-thread state, by thread id (the first thread is 1).
+    pub threads: BTreeMap<Tid, ThreadState>,
+    /// Futex wait queues.
+    pub futex: FutexTable,
     /// NIS domain name (setdomainname(2); uname's domainname).
     pub domainname: String,
     /// prctl(2) state (thread name, dumpable, ...).
@@ -107,15 +111,63 @@ pub(crate) struct State {
     pub memory_bytes: u64,
 }
 
+/// What the process keeps per thread.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ThreadState {
+    /// set_tid_address(2) / CLONE_CHILD_CLEARTID pointer: zeroed and
+    /// futex-woken when the thread exits (that is how pthread_join waits).
+    pub clear_child_tid: u64,
+    /// set_robust_list(2) head.
+    pub robust_list: u64,
+}
+
+/// A handler's request to wait (see [`Cx::block_until`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Block {
+    /// Monotonic deadline in ns, if the wait is bounded.
+    pub deadline_ns: Option<u64>,
+}
+
+/// What a re-run handler learns about the wait it asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Resume {
+    /// True if woken by `Platform::wake`, false if the deadline passed.
+    pub woken: bool,
+    /// The deadline the handler asked for (to keep it across re-runs).
+    pub deadline_ns: Option<u64>,
+}
+
 /// The context a handler runs in: the platform and the locked state.
 pub(crate) struct Cx<'a> {
     pub p: &'a dyn Platform,
     pub st: &'a mut State,
     /// Set by exit/exit_group.
     pub exit: Option<u8>,
+    /// Set by exit(2) of one thread among several.
+    pub exit_thread: bool,
+    /// Set by a handler that must wait; the dispatcher then drops the
+    /// process lock, blocks, and runs the handler again.
+    pub block: Option<Block>,
+    /// On a re-run after a wait: how the wait ended.
+    pub resume: Option<Resume>,
 }
 
 impl Cx<'_> {
+    /// Asks the dispatcher to block the thread until a wake or the deadline
+    /// and then run the handler again with [`Cx::resume`] set. Returns the
+    /// error for the handler to return now (never seen by the program).
+    /// Handlers must tolerate spurious wake-ups (see `Platform::block`).
+    pub fn block_until(&mut self, deadline_ns: Option<u64>) -> crate::errno::SysError {
+        self.block = Some(Block { deadline_ns });
+        crate::errno::SysError::new(crate::errno::Errno::EINTR, "blocked")
+    }
+
+    /// Returns the calling thread's state.
+    pub fn thread(&mut self) -> &mut ThreadState {
+        let tid = self.p.current_tid();
+        self.st.threads.entry(tid).or_default()
+    }
+
     /// Copies from the program (see [`uaccess::copy_in`]).
     pub fn copy_in(&mut self, src: UserAddr, dst: &mut [u8]) -> SysResult<()> {
         uaccess::copy_in(self.p, &mut self.st.mm, src, dst)
@@ -175,8 +227,8 @@ impl Process {
                 loaded: false,
                 signals: Signals::default(),
                 rlimits: Rlimits::default(),
-                clear_child_tid: 0,
-                robust_list: 0,
+                threads: BTreeMap::from([(1, ThreadState::default())]),
+                futex: FutexTable::new(),
                 domainname: String::from("(none)"),
                 prctl: Prctl::new(&config.program_name),
                 nice: 0,
@@ -197,14 +249,31 @@ impl Process {
     }
 
     /// Runs syscall `nr` with the six argument registers.
+    ///
+    /// A handler that must wait asks for it through [`Cx::block_until`];
+    /// the lock is dropped while the thread blocks (so other threads can
+    /// run system calls) and the handler runs again afterwards.
     pub fn syscall<P: Platform>(&self, p: &P, nr: u64, args: [u64; 6]) -> SyscallOutcome {
-        let mut st = self.state.lock();
-        let mut cx = Cx {
-            p,
-            st: &mut st,
-            exit: None,
-        };
-        table::dispatch(&mut cx, nr, args)
+        let mut resume = None;
+        loop {
+            let mut st = self.state.lock();
+            let mut cx = Cx {
+                p,
+                st: &mut st,
+                exit: None,
+                exit_thread: false,
+                block: None,
+                resume,
+            };
+            let out = table::dispatch(&mut cx, nr, args);
+            let Some(block) = cx.block else { return out };
+            drop(st);
+            let woken = p.block(block.deadline_ns);
+            resume = Some(Resume {
+                woken,
+                deadline_ns: block.deadline_ns,
+            });
+        }
     }
 
     /// Handles a user-mode page fault at `addr` (the kernel calls this from
@@ -221,6 +290,12 @@ impl Process {
             Ok(()) => FaultOutcome::Resolved,
             Err(reason) => FaultOutcome::Segv { addr, reason },
         }
+    }
+
+    /// Returns the locked state (host tests only).
+    #[cfg(test)]
+    pub(crate) fn state_for_tests(&self) -> spin::MutexGuard<'_, State> {
+        self.state.lock()
     }
 
     /// Describes the mapping containing `addr` for fault reports (e.g.

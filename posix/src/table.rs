@@ -121,7 +121,7 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
     nosys(21, "access"),
     nosys(22, "pipe"),
     nosys(23, "select"),
-    imp(24, "sched_yield", 0, sys::sched::sys_sched_yield),
+    imp(24, "sched_yield", 0, sys::nanosleep::sys_sched_yield),
     imp(25, "mremap", 5, sys::mmap::sys_mremap),
     imp(26, "msync", 3, sys::mmap::sys_msync),
     nosys(27, "mincore"),
@@ -132,7 +132,7 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
     nosys(32, "dup"),
     nosys(33, "dup2"),
     nosys(34, "pause"),
-    nosys(35, "nanosleep"),
+    imp(35, "nanosleep", 2, sys::nanosleep::sys_nanosleep),
     nosys(36, "getitimer"),
     nosys(37, "alarm"),
     nosys(38, "setitimer"),
@@ -153,7 +153,7 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
     nosys(53, "socketpair"),
     nosys(54, "setsockopt"),
     nosys(55, "getsockopt"),
-    nosys(56, "clone"),
+    imp(56, "clone", 5, sys::clone::sys_clone),
     nosys(57, "fork"),
     nosys(58, "vfork"),
     nosys(59, "execve"),
@@ -319,7 +319,7 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
     nosys(199, "fremovexattr"),
     imp(200, "tkill", 2, sys::kill::sys_tkill),
     imp(201, "time", 1, sys::clock_gettime::sys_time),
-    nosys(202, "futex"),
+    imp(202, "futex", 6, sys::futex::sys_futex),
     imp(
         203,
         "sched_setaffinity",
@@ -362,7 +362,12 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
         sys::clock_gettime::sys_clock_gettime,
     ),
     imp(229, "clock_getres", 2, sys::clock_gettime::sys_clock_getres),
-    nosys(230, "clock_nanosleep"),
+    imp(
+        230,
+        "clock_nanosleep",
+        4,
+        sys::nanosleep::sys_clock_nanosleep,
+    ),
     imp(231, "exit_group", 1, sys::exit::sys_exit_group),
     nosys(232, "epoll_wait"),
     nosys(233, "epoll_ctl"),
@@ -572,7 +577,7 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
     nosys(432, "fsmount"),
     nosys(433, "fspick"),
     nosys(434, "pidfd_open"),
-    nosys(435, "clone3"),
+    imp(435, "clone3", 2, sys::clone::sys_clone3),
     nosys(436, "close_range"),
     nosys(437, "openat2"),
     nosys(438, "pidfd_getfd"),
@@ -620,11 +625,19 @@ pub(crate) fn dispatch(cx: &mut Cx<'_>, nr: u64, raw: [u64; 6]) -> SyscallOutcom
             Err(err!(ENOSYS, "not implemented"))
         }
     };
+    if cx.block.is_some() {
+        // Not finished: the dispatcher blocks and runs the handler again;
+        // the trace shows the call once, when it completes.
+        return SyscallOutcome::Return(0);
+    }
     if cx.st.trace {
         trace::line(cx.p, nr, entry, &args, &result, cx.exit);
     }
     if let Some(code) = cx.exit {
         return SyscallOutcome::Exit(code);
+    }
+    if cx.exit_thread {
+        return SyscallOutcome::ExitThread;
     }
     SyscallOutcome::Return(match result {
         Ok(v) => v,

@@ -145,7 +145,15 @@ pub(crate) mod util {
         match proc.syscall(p, nr, a) {
             SyscallOutcome::Return(v) => v as i64,
             SyscallOutcome::Exit(s) => panic!("unexpected exit {s}"),
+            SyscallOutcome::ExitThread => panic!("unexpected thread exit"),
         }
+    }
+
+    /// Runs a syscall and returns its whole outcome.
+    pub fn outcome(proc: &Process, p: &MockPlatform, nr: u64, args: &[u64]) -> SyscallOutcome {
+        let mut a = [0u64; 6];
+        a[..args.len()].copy_from_slice(args);
+        proc.syscall(p, nr, a)
     }
 
     /// Maps `len` bytes of fresh anonymous RW memory (mmap) and returns it.
@@ -175,3 +183,4 @@ pub(crate) mod util {
 
 mod misc;
 mod process;
+mod threads;

@@ -5,7 +5,7 @@
 //! map, so the kernel runs with SMAP closed at all times and a copy cannot
 //! fault (a missing page is reported back to `posix`, which resolves it).
 
-use posix::platform::{Fault, OutOfMemory, Platform, Prot, UserAddr};
+use posix::platform::{Fault, OutOfMemory, Platform, Prot, Tid, UserAddr};
 
 use crate::arch::cpu;
 use crate::arch::paging::{self, UserFlags, USER_END};
@@ -157,5 +157,26 @@ impl Platform for Kernel {
 
     fn fs_base(&self) -> u64 {
         cpu::rdmsr(IA32_FS_BASE)
+    }
+
+    fn hwcap(&self) -> u64 {
+        // ELF_HWCAP on x86_64 is CPUID.01H:EDX (arch/x86/include/asm/elf.h).
+        u64::from(cpu::cpuid(1, 0).3)
+    }
+
+    fn current_tid(&self) -> Tid {
+        crate::sched::current_tid()
+    }
+
+    fn spawn_thread(&self, stack: u64, tls: Option<u64>) -> Result<Tid, OutOfMemory> {
+        crate::sched::spawn(stack, tls).ok_or(OutOfMemory)
+    }
+
+    fn block(&self, deadline_ns: Option<u64>) -> bool {
+        crate::sched::block(deadline_ns)
+    }
+
+    fn wake(&self, tid: Tid) {
+        crate::sched::wake(tid)
     }
 }

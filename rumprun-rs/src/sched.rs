@@ -101,16 +101,6 @@ pub fn set_frame(f: *mut TrapFrame) {
     });
 }
 
-/// Number of live threads.
-pub fn live_threads() -> usize {
-    with(|s| {
-        s.threads
-            .values()
-            .filter(|t| t.state != State::Dead)
-            .count()
-    })
-}
-
 /// Starts a thread that returns to user space like the current system call,
 /// but with `rax = 0`, `rsp = stack` and, if given, FS base `tls` (clone(2)).
 pub fn spawn(stack: u64, tls: Option<u64>) -> Option<u32> {

@@ -66,10 +66,10 @@ const SIGSEGV: u8 = 11;
 /// Entry from the exception stubs.
 pub extern "C" fn trap_entry(f: &mut TrapFrame) {
     if f.vector == u64::from(apic::TIMER_VECTOR) {
-        crate::sched::on_timer(f.from_user());
+        crate::sched::on_timer(f.user_mode());
     } else if f.vector == u64::from(apic::SPURIOUS_VECTOR) {
         // Spurious APIC interrupts need no EOI (SDM Vol. 3A §11.9).
-    } else if f.from_user() {
+    } else if f.user_mode() {
         user_trap(f);
     } else {
         kernel_fault(f);
@@ -132,6 +132,7 @@ pub extern "C" fn syscall_entry_rust(f: &mut TrapFrame) -> bool {
     match process().syscall(&Kernel, f.rax, args) {
         SyscallOutcome::Return(v) => f.rax = v,
         SyscallOutcome::Exit(status) => exit_vm(status),
+        SyscallOutcome::ExitThread => crate::sched::exit_current(),
     }
     // SYSRET to a non-canonical RIP would fault in ring 0 (SDM Vol. 2B
     // SYSRET, "Operation"); such a return address is the program's bug.
@@ -180,7 +181,7 @@ pub fn backtrace(rip: u64, mut rbp: u64) {
     kprintln!("backtrace:");
     print_symbol(rip);
     for _ in 0..32 {
-        if rbp % 8 != 0 || !stacks.iter().any(|&(lo, hi)| rbp >= lo && rbp + 16 <= hi) {
+        if !rbp.is_multiple_of(8) || !stacks.iter().any(|&(lo, hi)| rbp >= lo && rbp + 16 <= hi) {
             break;
         }
         // SAFETY: rbp and rbp+8 lie inside a mapped kernel stack (checked).

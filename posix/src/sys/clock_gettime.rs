@@ -15,8 +15,8 @@ use crate::{bail, err};
 const NSEC_PER_SEC: u64 = 1_000_000_000;
 
 /// Clock ids from linux/time.h.
-const CLOCK_REALTIME: i32 = 0;
-const CLOCK_MONOTONIC: i32 = 1;
+pub(crate) const CLOCK_REALTIME: i32 = 0;
+pub(crate) const CLOCK_MONOTONIC: i32 = 1;
 const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
 const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
 const CLOCK_MONOTONIC_RAW: i32 = 4;
@@ -28,7 +28,7 @@ const CLOCK_BOOTTIME_ALARM: i32 = 9;
 const CLOCK_TAI: i32 = 11;
 
 /// Returns the time of `clock` in nanoseconds.
-fn now_ns(cx: &Cx<'_>, clock: i32) -> SysResult<u64> {
+pub(crate) fn now_ns(cx: &Cx<'_>, clock: i32) -> SysResult<u64> {
     match clock {
         CLOCK_REALTIME | CLOCK_REALTIME_COARSE | CLOCK_REALTIME_ALARM => Ok(cx.p.realtime_ns()),
         // TAI = UTC + 37 s since 2017 (no leap-second table here).

@@ -1,6 +1,6 @@
 //! getpid(2), gettid(2), getppid(2), set_tid_address(2), set_robust_list(2).
 //! One process, pid 1, with no parent (getppid 0, like init in a container);
-//! in this milestone the only thread is tid 1.
+//! the first thread is tid 1, later threads get the platform's ids.
 
 use crate::args::Args;
 use crate::bail;
@@ -16,8 +16,8 @@ pub(crate) fn sys_getpid(_cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
 }
 
 /// gettid().
-pub(crate) fn sys_gettid(_cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
-    Ok(PID)
+pub(crate) fn sys_gettid(cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
+    Ok(u64::from(cx.p.current_tid()))
 }
 
 /// getppid().
@@ -27,8 +27,8 @@ pub(crate) fn sys_getppid(_cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
 
 /// set_tid_address(tidptr): remembers the pointer, returns the tid.
 pub(crate) fn sys_set_tid_address(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
-    cx.st.clear_child_tid = a.raw(0);
-    Ok(PID)
+    cx.thread().clear_child_tid = a.raw(0);
+    Ok(u64::from(cx.p.current_tid()))
 }
 
 /// set_robust_list(head, len): accepted and remembered (no thread dies
@@ -38,7 +38,7 @@ pub(crate) fn sys_set_robust_list(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     if a.len(1) != 24 {
         bail!(EINVAL, "len is not sizeof(struct robust_list_head)");
     }
-    cx.st.robust_list = a.raw(0);
+    cx.thread().robust_list = a.raw(0);
     Ok(0)
 }
 

@@ -5,7 +5,9 @@
 
 pub mod arch_prctl;
 pub mod clock_gettime;
+pub mod clone;
 pub mod exit;
+pub mod futex;
 pub mod getpid;
 pub mod getpriority;
 pub mod getrandom;
@@ -14,6 +16,7 @@ pub mod getuid;
 pub mod ioctl;
 pub mod kill;
 pub mod mmap;
+pub mod nanosleep;
 pub mod personality;
 pub mod prctl;
 pub mod prlimit;

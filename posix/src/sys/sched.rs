@@ -8,11 +8,6 @@ use crate::process::Cx;
 /// Bytes of the kernel's cpumask (`cpumask_size()`: one long).
 const CPUMASK_BYTES: usize = 8;
 
-/// sched_yield(): nothing else to run yet.
-pub(crate) fn sys_sched_yield(_cx: &mut Cx<'_>, _a: &Args) -> SysResult<u64> {
-    Ok(0)
-}
-
 /// sched_getaffinity(pid, cpusetsize, mask): returns the bytes written.
 pub(crate) fn sys_sched_getaffinity(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let (pid, len, mask) = (a.int(0), a.len(1), a.addr(2));

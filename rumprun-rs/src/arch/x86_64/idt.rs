@@ -47,7 +47,7 @@ pub const SYSCALL_VECTOR: u64 = 0x100;
 
 impl TrapFrame {
     /// Returns true if the trap came from ring 3.
-    pub fn from_user(&self) -> bool {
+    pub fn user_mode(&self) -> bool {
         self.cs & 3 == 3
     }
 }

@@ -194,7 +194,7 @@ pub fn init(ram_end: u64) {
 /// Maps user page `va` to frame `pa`. Returns false when out of memory
 /// for a page table.
 pub fn map_user(va: u64, pa: u64, flags: UserFlags) -> bool {
-    debug_assert!(va < USER_END && va % PAGE == 0);
+    debug_assert!(va < USER_END && va.is_multiple_of(PAGE));
     let root = ROOT.lock();
     match walk(*root, va, true, P | W | U) {
         Some(e) => {
