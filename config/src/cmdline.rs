@@ -6,7 +6,8 @@
 //! `hvm_start_info.cmdline_paddr`). Tokens are separated by spaces:
 //! `rr.env=K%3DV` adds or replaces one variable, `rr.args` says the default
 //! arguments are replaced (by the `rr.arg=` tokens that follow, possibly
-//! none), `rr.trace` turns on the syscall trace. Values are percent-encoded so
+//! none), `rr.trace` turns on the syscall trace, `rr.debug` the kernel's
+//! debug lines. Values are percent-encoded so
 //! any byte except NUL survives. Unknown tokens are errors, not ignored, so a
 //! mismatched launcher and kernel fail loudly.
 
@@ -24,6 +25,8 @@ pub struct Overrides {
     pub args: Option<Vec<String>>,
     /// Print every system call (strace-style) on the console.
     pub trace: bool,
+    /// Print the kernel's debug lines (boot-to-main time, memory).
+    pub debug: bool,
 }
 
 /// Why a command line could not be parsed.
@@ -115,6 +118,10 @@ pub fn encode(o: &Overrides) -> String {
         sep(&mut out);
         out.push_str("rr.trace");
     }
+    if o.debug {
+        sep(&mut out);
+        out.push_str("rr.debug");
+    }
     out
 }
 
@@ -135,6 +142,8 @@ pub fn parse(line: &str) -> Result<Overrides, CmdlineError> {
             o.args.as_mut().ok_or(CmdlineError::ArgBeforeArgs)?.push(v);
         } else if tok == "rr.trace" {
             o.trace = true;
+        } else if tok == "rr.debug" {
+            o.debug = true;
         } else {
             return Err(CmdlineError::UnknownToken(tok.into()));
         }
@@ -174,6 +183,7 @@ mod tests {
             env: vec!["A=b c".into(), "PCT=100%".into(), "U=é\t\"'".into()],
             args: Some(vec!["".into(), "two words".into(), "rr.trace".into()]),
             trace: true,
+            debug: true,
         };
         let line = encode(&o);
         assert!(!line.contains('\t'));
@@ -223,6 +233,7 @@ mod tests {
             env: vec!["GREETING=yo".into(), "NEW=2".into()],
             args: Some(vec!["other".into(), "args".into()]),
             trace: false,
+            debug: false,
         });
         assert_eq!(c.env, vec!["GREETING=yo", "KEEP=1", "NEW=2"]);
         assert_eq!(c.args, vec!["other", "args"]);

@@ -4,9 +4,9 @@
 use core::arch::asm;
 
 use posix::process::Process;
+use rumprun_config::cmdline;
 use rumprun_config::exit::STATUS_KERNEL_PANIC;
 use rumprun_config::image::{parse_payload, PayloadDesc, DESC_LEN, DESC_MAGIC};
-use rumprun_config::{cmdline, symbols};
 use spin::Once;
 
 use crate::arch::idt::{self, TrapFrame};
@@ -102,6 +102,7 @@ fn payload_desc() -> Option<PayloadDesc> {
 /// The Rust entry point (see boot.rs): protocol, boot info address, and the
 /// TSC at the first instruction.
 pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
+    let mut phases = Phases::new(tsc0);
     console::init();
     let bi = bootinfo::parse(proto, u64::from(info));
     // SAFETY: linker-script symbols; only their addresses are used.
@@ -115,6 +116,7 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
     gdt::init(kstack, ist);
     idt::init();
     cpu_features();
+    phases.mark("cpu");
 
     let Some(desc) = payload_desc() else {
         boot_error("this kernel has no program: bake it into an image with `rumprun bake`");
@@ -128,17 +130,21 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
     ];
     let free = frames::init(ram, &reserved);
     paging::init(ram_end);
+    phases.mark("paging");
     let heap_bytes = (free / 8).clamp(4 << 20, 64 << 20);
     if !heap::init(heap_bytes) {
         boot_error("not enough RAM for the kernel heap; give the VM more memory (-m)");
     }
+    phases.mark("heap");
     time::init(tsc0);
+    phases.mark("clocks");
     idt::init_syscall(kstack);
     switch::init();
     sched::init(kstack);
     if !apic::init() {
         kprintln!("no local APIC: sleeping and time slicing are unavailable");
     }
+    phases.mark("apic");
 
     let payload = phys::slice(desc.phys_addr, desc.len);
     let payload = match parse_payload(payload) {
@@ -148,7 +154,7 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
             exit_vm(STATUS_KERNEL_PANIC);
         }
     };
-    if let Some(t) = payload.symbols.and_then(symbols::decode) {
+    if let Some(t) = payload.symbols {
         trap::SYMBOLS.call_once(|| t);
     }
     let mut config = payload.manifest.config.clone();
@@ -161,6 +167,7 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
     };
     config.apply(&overrides);
     let process = PROCESS.call_once(|| Process::new(&config, overrides.trace));
+    phases.mark("config");
     let entry = match process.load(&crate::platform::Kernel, payload.program) {
         Ok(e) => e,
         Err(e) => {
@@ -168,14 +175,18 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
             exit_vm(127);
         }
     };
+    phases.mark("load");
     let ns = time::ticks_to_ns(cpu::rdtsc() - tsc0);
-    kprintln!(
-        "boot to main: {}.{:03} ms (TSC {} MHz), {} MiB free",
-        ns / 1_000_000,
-        (ns / 1_000) % 1_000,
-        time::tsc_hz() / 1_000_000,
-        frames::free_bytes() >> 20
-    );
+    if overrides.debug {
+        phases.print();
+        kprintln!(
+            "boot to main: {}.{:03} ms (TSC {} MHz), {} MiB free",
+            ns / 1_000_000,
+            (ns / 1_000) % 1_000,
+            time::tsc_hz() / 1_000_000,
+            frames::free_bytes() >> 20
+        );
+    }
     let frame = TrapFrame {
         rip: entry.rip,
         rsp: entry.rsp,
@@ -185,6 +196,39 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
         ..TrapFrame::default()
     };
     idt::enter_user(&frame)
+}
+
+/// TSC checkpoints of the boot sequence, printed with `rumprun run --debug`.
+struct Phases {
+    last: u64,
+    marks: [(&'static str, u64); 8],
+    n: usize,
+}
+
+impl Phases {
+    fn new(tsc0: u64) -> Self {
+        Phases {
+            last: tsc0,
+            marks: [("", 0); 8],
+            n: 0,
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        let now = cpu::rdtsc();
+        if self.n < self.marks.len() {
+            self.marks[self.n] = (name, now - self.last);
+            self.n += 1;
+        }
+        self.last = now;
+    }
+
+    fn print(&self) {
+        for (name, ticks) in &self.marks[..self.n] {
+            let us = time::ticks_to_ns(*ticks) / 1000;
+            kprintln!("  boot phase {name}: {us} us");
+        }
+    }
 }
 
 #[panic_handler]

@@ -18,8 +18,9 @@ use crate::exit::exit_vm;
 use crate::platform::Kernel;
 use crate::process;
 
-/// The kernel's symbol table, from the image (empty if absent).
-pub static SYMBOLS: Once<Vec<Symbol>> = Once::new();
+/// The kernel's symbol table as baked into the image (decoded only when a
+/// backtrace is printed, so boot does not pay for it).
+pub static SYMBOLS: Once<&'static [u8]> = Once::new();
 
 const NAMES: [&str; 32] = [
     "divide error",
@@ -149,8 +150,8 @@ pub extern "C" fn syscall_entry_rust(f: &mut TrapFrame) -> bool {
     false
 }
 
-fn print_symbol(addr: u64) {
-    match SYMBOLS.get().and_then(|s| symbols::lookup(s, addr)) {
+fn print_symbol(syms: &[Symbol], addr: u64) {
+    match symbols::lookup(syms, addr) {
         Some((s, off)) => kprintln!("  {:#018x} {}+{:#x}", addr, s.name, off),
         None => kprintln!("  {:#018x} ?", addr),
     }
@@ -178,8 +179,12 @@ pub fn backtrace(rip: u64, mut rbp: u64) {
             ),
         ]
     };
+    let syms: Vec<Symbol> = SYMBOLS
+        .get()
+        .and_then(|b| symbols::decode(b))
+        .unwrap_or_default();
     kprintln!("backtrace:");
-    print_symbol(rip);
+    print_symbol(&syms, rip);
     for _ in 0..32 {
         if !rbp.is_multiple_of(8) || !stacks.iter().any(|&(lo, hi)| rbp >= lo && rbp + 16 <= hi) {
             break;
@@ -189,7 +194,7 @@ pub fn backtrace(rip: u64, mut rbp: u64) {
         if ret == 0 {
             break;
         }
-        print_symbol(ret.saturating_sub(1));
+        print_symbol(&syms, ret.saturating_sub(1));
         rbp = next;
     }
 }

@@ -45,6 +45,8 @@ pub struct RunOptions {
     pub machine: Machine,
     /// Print every system call.
     pub trace: bool,
+    /// Print the kernel's debug lines.
+    pub debug: bool,
     /// Print the command instead of running it.
     pub dry_run: bool,
     /// Stop the VM after this long.
@@ -207,6 +209,7 @@ pub fn run(
         env: opts.env.clone(),
         args: (!opts.args.is_empty()).then(|| opts.args.clone()),
         trace: opts.trace,
+        debug: opts.debug,
     };
     let choice = accel::choose(opts.accel, accel_env, host)?;
     // Notes and the dry-run line are best effort: a closed stream must not

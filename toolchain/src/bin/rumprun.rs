@@ -80,6 +80,9 @@ struct RunArgs {
     /// Print every system call the program makes (strace-style) on the console.
     #[arg(long)]
     trace: bool,
+    /// Print the kernel's debug lines (boot-to-main time by the TSC, free memory).
+    #[arg(long)]
+    debug: bool,
     /// Print the QEMU command line instead of booting.
     #[arg(long)]
     dry_run: bool,
@@ -132,6 +135,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<u8> {
         memory_mib: a.memory,
         machine: a.machine,
         trace: a.trace,
+        debug: a.debug,
         dry_run: a.dry_run,
         timeout: a.timeout,
         accel: a.accel,
