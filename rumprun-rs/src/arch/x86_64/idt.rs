@@ -97,8 +97,8 @@ const VECTORS: [usize; 34] = {
 
 global_asm!(
     r#"
-    .text
-trap_common:
+    /* The TrapFrame's general registers, r15 lowest (see TrapFrame). */
+    .macro push_gprs
     push rax
     push rbx
     push rcx
@@ -114,12 +114,8 @@ trap_common:
     push r13
     push r14
     push r15
-    mov rdi, rsp
-    xor ebp, ebp
-    cld
-    call {trap}
-    .global trap_return
-trap_return:
+    .endm
+    .macro pop_gprs
     pop r15
     pop r14
     pop r13
@@ -135,6 +131,18 @@ trap_return:
     pop rcx
     pop rbx
     pop rax
+    .endm
+
+    .text
+trap_common:
+    push_gprs
+    mov rdi, rsp
+    xor ebp, ebp
+    cld
+    call {trap}
+    .global trap_return
+trap_return:
+    pop_gprs
     add rsp, 16
     iretq
 
@@ -149,42 +157,14 @@ syscall_entry:
     push rcx
     push 0
     push {sysvec}
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    push_gprs
     mov rdi, rsp
     xor ebp, ebp
     cld
     call {sys}
     test al, al
     jnz trap_return
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    pop_gprs
     add rsp, 16
     pop rcx
     add rsp, 8
