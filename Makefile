@@ -19,7 +19,7 @@ TOOLS := $(TARGET_DIR)/release
 # The boot smoke test's limit, in seconds, under TCG on 2 cores.
 SMOKE_TIMEOUT ?= 120
 
-.PHONY: all setup setup-quiet kernel tools install run test lint doc unit conformance smoke clean
+.PHONY: all setup setup-quiet kernel tools install run test lint doc unit conformance smoke bench clean
 
 all: kernel tools
 
@@ -75,6 +75,11 @@ smoke: kernel tools
 	  [[ $$st == 0 ]] || { echo "smoke: build/hello.img exited with status $$st, expected 0"; exit 1; }; \
 	  grep -q 'hi, world!' <<<"$$out" || { echo "smoke: expected 'hi, world!' from build/hello.img"; exit 1; }; \
 	  echo "smoke: 1 passed, 0 failed"
+
+# Side-by-side benchmarks: unikernel vs a Debian Linux guest vs the host,
+# report in benches/reports/ (see benches/README.md). About 5-10 minutes.
+bench: kernel tools
+	python3 benches/run --no-build
 
 clean:
 	$(CARGO) clean
