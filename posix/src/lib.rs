@@ -13,6 +13,7 @@ pub mod errno;
 
 pub mod args;
 pub mod fd;
+pub mod files;
 pub mod futex;
 pub mod loader;
 pub mod mm;

@@ -12,6 +12,8 @@ use rumprun_config::image::ImageConfig;
 use spin::Mutex;
 
 use crate::errno::SysResult;
+use crate::fd::FdTable;
+use crate::files::Files;
 use crate::futex::FutexTable;
 use crate::loader::{self, LoadError};
 use crate::mm::{Mm, USER_END};
@@ -109,6 +111,10 @@ pub(crate) struct State {
     pub personality: u32,
     /// Memory size the image was configured with, for sysinfo(2).
     pub memory_bytes: u64,
+    /// Open files by fd number (0, 1, 2: the console).
+    pub fds: FdTable,
+    /// The namespace, cwd (umask inside the VFS) and platform bridge.
+    pub files: Files,
 }
 
 /// What the process keeps per thread.
@@ -214,6 +220,13 @@ impl Process {
         } else {
             config.hostname.clone()
         };
+        let memory_bytes = u64::from(config.memory_mib) << 20;
+        let files = Files::new(
+            crate::vfs::etc::EtcConfig::new(&hostname, config.uid, config.gid),
+            memory_bytes,
+        );
+        let mut fds = FdTable::default();
+        files.open_stdio(&mut fds);
         Process {
             state: Mutex::new(State {
                 mm: Mm::new(),
@@ -233,9 +246,29 @@ impl Process {
                 prctl: Prctl::new(&config.program_name),
                 nice: 0,
                 personality: 0,
-                memory_bytes: u64::from(config.memory_mib) << 20,
+                memory_bytes,
+                fds,
+                files,
             }),
         }
+    }
+
+    /// Mounts the image's read-only root filesystem archive (kept mapped
+    /// forever) as `/`, with /dev, /tmp, /dev/shm and the generated /etc;
+    /// call it before [`Process::load`]. Without it `/` is an empty
+    /// read-only directory with those mounts.
+    ///
+    /// # Errors
+    /// The archive's validation error (a corrupt image).
+    pub fn set_rootfs(
+        &self,
+        archive: &'static [u8],
+    ) -> Result<(), rumprun_config::rootfs::RootFsError> {
+        let mut st = self.state.lock();
+        let st = &mut *st;
+        st.files.set_rootfs(archive)?;
+        st.files.open_stdio(&mut st.fds);
+        Ok(())
     }
 
     /// Loads the program ELF (bytes from the image), maps it, builds the
@@ -265,7 +298,9 @@ impl Process {
                 block: None,
                 resume,
             };
+            cx.st.files.bridge.enter(p);
             let out = table::dispatch(&mut cx, nr, args);
+            cx.st.files.bridge.drain(p);
             let Some(block) = cx.block else { return out };
             drop(st);
             let woken = p.block(block.deadline_ns);

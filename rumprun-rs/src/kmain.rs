@@ -167,6 +167,12 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
     };
     config.apply(&overrides);
     let process = PROCESS.call_once(|| Process::new(&config, overrides.trace));
+    if let Some(rootfs) = payload.rootfs {
+        if let Err(e) = process.set_rootfs(rootfs) {
+            kprintln!("boot failed: image rootfs: {}", e);
+            exit_vm(STATUS_KERNEL_PANIC);
+        }
+    }
     phases.mark("config");
     let entry = match process.load(&crate::platform::Kernel, payload.program) {
         Ok(e) => e,

@@ -1,32 +1,71 @@
-//! ioctl(2) on the console fds before the fd layer is wired in. The serial
-//! console is not a terminal: TCGETS and TIOCGWINSZ fail with ENOTTY. musl's
-//! `__stdout_write` asks TIOCGWINSZ once and, on failure, turns off line
-//! buffering, so stdout is block-buffered and flushed at exit, exactly as
-//! on Linux with stdout on a pipe; isatty(1) (TCGETS) says no.
+//! ioctl(2): the generic requests every fd takes (fs/ioctl.c: FIOCLEX,
+//! FIONCLEX, FIONBIO, FIOASYNC, FIONREAD on regular files), then the
+//! file's own `FileOps::ioctl` (the console answers the tty requests;
+//! other files ENOTTY, so `isatty` is false for them).
 
 use crate::args::Args;
 use crate::bail;
 use crate::errno::SysResult;
+use crate::fd::{FdFlags, FileOps};
 use crate::process::Cx;
-use crate::sys::is_console;
+use crate::sys::at::{file, CxMemory};
+use crate::vfs::flags::o;
+use crate::vfs::types::FileType;
 
 /// asm-generic/ioctls.h.
-const TCGETS: u32 = 0x5401;
-const TIOCGWINSZ: u32 = 0x5413;
+const FIONREAD: u32 = 0x541b;
 const FIONBIO: u32 = 0x5421;
 const FIONCLEX: u32 = 0x5450;
 const FIOCLEX: u32 = 0x5451;
+const FIOASYNC: u32 = 0x5452;
 
 /// ioctl(fd, request, arg).
-pub(crate) fn sys_ioctl(_cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
-    let (fd, request) = (a.fd(0)?, a.uint(1));
-    if !is_console(fd) {
-        bail!(EBADF, "only the console fds 0..=2 exist yet");
-    }
+pub(crate) fn sys_ioctl(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let (fd, request, arg) = (a.fd(0)?, a.uint(1), a.addr(2));
+    let f = file(cx, fd)?;
     match request {
-        TCGETS | TIOCGWINSZ => bail!(ENOTTY, "the console is not a terminal"),
-        // Generic file ioctls (fs/ioctl.c) that apply to every fd.
-        FIONBIO | FIONCLEX | FIOCLEX => Ok(0),
-        _ => bail!(ENOTTY, "unknown ioctl for the console"),
+        FIOCLEX | FIONCLEX => {
+            let flags = FdFlags {
+                cloexec: request == FIOCLEX,
+            };
+            cx.st.fds.set_flags(fd, flags)?;
+            Ok(0)
+        }
+        FIONBIO | FIOASYNC => {
+            let mut v = [0u8; 4];
+            cx.copy_in(arg, &mut v)?;
+            let bit = if request == FIONBIO {
+                o::NONBLOCK
+            } else {
+                o::ASYNC
+            };
+            let cur = f.status_flags();
+            let new = if i32::from_le_bytes(v) != 0 {
+                cur | bit
+            } else {
+                cur & !bit
+            };
+            f.set_status_flags(new)?;
+            Ok(0)
+        }
+        FIONREAD if is_regular(&*f) => {
+            // fs/ioctl.c: for a regular file, the bytes between the offset
+            // and the end.
+            let meta = f.fstat()?;
+            let pos = *f.description().offset();
+            let left = i32::try_from(meta.size.saturating_sub(pos)).unwrap_or(i32::MAX);
+            cx.copy_out(arg, &left.to_le_bytes())?;
+            Ok(0)
+        }
+        _ => {
+            if f.description().is_path() {
+                bail!(EBADF, "ioctl on an O_PATH descriptor");
+            }
+            f.ioctl(request, arg, &mut CxMemory(cx))
+        }
     }
+}
+
+fn is_regular(f: &dyn FileOps) -> bool {
+    f.fstat().is_ok_and(|m| m.file_type == FileType::Regular)
 }

@@ -4,6 +4,7 @@
 //! table in `crate::table` names every handler here.
 
 pub mod arch_prctl;
+pub mod at;
 pub mod clock_gettime;
 pub mod clone;
 pub mod exit;
@@ -17,6 +18,7 @@ pub mod ioctl;
 pub mod kill;
 pub mod mmap;
 pub mod nanosleep;
+pub mod open;
 pub mod personality;
 pub mod prctl;
 pub mod prlimit;
@@ -72,10 +74,4 @@ pub(crate) fn read_iovecs(cx: &mut Cx<'_>, addr: UserAddr, cnt: i32) -> SysResul
         });
     }
     Ok(out)
-}
-
-/// Returns whether `fd` is one of the three console descriptors that exist
-/// before the fd layer is wired in.
-pub(crate) fn is_console(fd: crate::fd::Fd) -> bool {
-    fd.get() <= 2
 }

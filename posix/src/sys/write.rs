@@ -1,28 +1,68 @@
-//! write(2), writev(2). Until the fd layer is wired in, fds 1 and 2 are the
-//! console (serial port); other fds are EBADF. As on Linux, a fault after
-//! some bytes were written returns the short count instead of EFAULT.
+//! write(2), writev(2), pwrite64(2), pwritev(2), pwritev2(2): through the
+//! fd table to the file's [`FileOps`], copying the program's bytes in
+//! bounded chunks. As on Linux, a fault or error after some bytes were
+//! written returns the short count. Console output queued by the console
+//! file is flushed to the platform after each chunk, so it interleaves
+//! with the syscall trace in call order.
+
+use alloc::sync::Arc;
 
 use crate::args::{ret_usize, Args, UserSlice};
 use crate::bail;
 use crate::errno::SysResult;
-use crate::fd::Fd;
+use crate::fd::FileOps;
 use crate::process::Cx;
+use crate::sys::at::{copy_in_prefix, file_arg};
+use crate::sys::read::{offset_arg, CHUNK};
 use crate::sys::{read_iovecs, MAX_RW_COUNT};
 
 /// write(fd, buf, count).
 pub(crate) fn sys_write(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
-    let (fd, buf) = (a.fd(0)?, a.slice(1, 2));
-    write(cx, fd, buf).map(ret_usize)
+    let f = file_arg(cx, a, 0)?;
+    write_from(cx, &f, a.slice(1, 2), None).map(ret_usize)
+}
+
+/// pwrite64(fd, buf, count, offset).
+pub(crate) fn sys_pwrite64(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let f = file_arg(cx, a, 0)?;
+    let off = offset_arg(a.raw(3))?;
+    write_from(cx, &f, a.slice(1, 2), Some(off)).map(ret_usize)
 }
 
 /// writev(fd, iov, iovcnt).
 pub(crate) fn sys_writev(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
-    let fd = a.fd(0)?;
-    check_fd(fd)?;
+    let f = file_arg(cx, a, 0)?;
+    writev(cx, &f, a, None)
+}
+
+/// pwritev(fd, iov, iovcnt, pos_l, pos_h).
+pub(crate) fn sys_pwritev(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let f = file_arg(cx, a, 0)?;
+    let off = offset_arg(a.raw(3))?;
+    writev(cx, &f, a, Some(off))
+}
+
+/// pwritev2(fd, iov, iovcnt, pos_l, pos_h, flags): offset -1 writes at the
+/// file offset; flags other than 0 are EOPNOTSUPP.
+pub(crate) fn sys_pwritev2(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let f = file_arg(cx, a, 0)?;
+    if a.int(5) != 0 {
+        bail!(EOPNOTSUPP, "pwritev2 RWF_* flags");
+    }
+    let off = match a.raw(3) {
+        u64::MAX => None,
+        raw => Some(offset_arg(raw)?),
+    };
+    writev(cx, &f, a, off)
+}
+
+fn writev(cx: &mut Cx<'_>, f: &Arc<dyn FileOps>, a: &Args, off: Option<u64>) -> SysResult<u64> {
     let iov = read_iovecs(cx, a.addr(1), a.int(2))?;
+    f.description().check_writable()?;
     let mut total = 0usize;
     for buf in iov {
-        match write(cx, fd, buf) {
+        let at = off.map(|o| o + total as u64);
+        match write_from(cx, f, buf, at) {
             Ok(n) => {
                 total += n;
                 if n < buf.len {
@@ -36,31 +76,49 @@ pub(crate) fn sys_writev(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     Ok(ret_usize(total))
 }
 
-fn check_fd(fd: Fd) -> SysResult<()> {
-    if fd.get() != 1 && fd.get() != 2 {
-        bail!(EBADF, "only the console fds 1 and 2 are writable yet");
-    }
-    Ok(())
-}
-
-/// Writes `buf` to the console in page-sized chunks.
-fn write(cx: &mut Cx<'_>, fd: Fd, buf: UserSlice) -> SysResult<usize> {
-    check_fd(fd)?;
+/// Writes the program buffer `buf` to `f`, at the file offset or at `off`
+/// (pwrite), and returns the bytes written.
+///
+/// # Errors
+/// The file's errnos (EBADF not open for writing, ENOSPC, EFBIG, EAGAIN,
+/// ...), EFAULT if the first chunk cannot be copied in.
+pub(crate) fn write_from(
+    cx: &mut Cx<'_>,
+    f: &Arc<dyn FileOps>,
+    buf: UserSlice,
+    off: Option<u64>,
+) -> SysResult<usize> {
     let len = buf.len.min(MAX_RW_COUNT);
+    if len == 0 {
+        f.description().check_writable()?;
+        return Ok(0);
+    }
+    let mut chunk = alloc::vec![0u8; len.min(CHUNK)];
     let mut done = 0usize;
-    let mut chunk = [0u8; 4096];
     while done < len {
-        let n = (len - done).min(chunk.len());
+        let want = (len - done).min(chunk.len());
         let Some(src) = buf.addr.checked_add(ret_usize(done)) else {
             bail!(EFAULT, "buffer wraps around");
         };
-        match cx.copy_in(src, &mut chunk[..n]) {
-            Ok(()) => {}
+        let got = match copy_in_prefix(cx, src, &mut chunk[..want]) {
+            Ok(g) => g,
             Err(e) if done == 0 => return Err(e),
             Err(_) => break,
-        }
-        cx.p.console_write(&chunk[..n]);
+        };
+        let r = match off {
+            Some(o) => f.pwrite(&chunk[..got], o + done as u64),
+            None => f.write(&chunk[..got]),
+        };
+        cx.st.files.bridge.drain(cx.p);
+        let n = match r {
+            Ok(n) => n,
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        };
         done += n;
+        if n < want || got < want {
+            break;
+        }
     }
     Ok(done)
 }
