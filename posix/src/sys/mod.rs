@@ -3,12 +3,19 @@
 //! validates and delegates (to `mm`, `uaccess`, the platform). The dispatch
 //! table in `crate::table` names every handler here.
 
+pub mod access;
 pub mod arch_prctl;
 pub mod at;
+pub mod chmod;
 pub mod clock_gettime;
 pub mod clone;
+pub mod dup;
 pub mod exit;
+pub mod fcntl;
+pub mod fsync;
 pub mod futex;
+pub mod getcwd;
+pub mod getdents;
 pub mod getpid;
 pub mod getpriority;
 pub mod getrandom;
@@ -16,6 +23,10 @@ pub mod getrusage;
 pub mod getuid;
 pub mod ioctl;
 pub mod kill;
+pub mod link;
+pub mod lseek;
+pub mod memfd_create;
+pub mod mkdir;
 pub mod mmap;
 pub mod nanosleep;
 pub mod open;
@@ -23,10 +34,17 @@ pub mod personality;
 pub mod prctl;
 pub mod prlimit;
 pub mod read;
+pub mod readlink;
+pub mod rename;
 pub mod rt_sigaction;
 pub mod sched;
+pub mod sendfile;
+pub mod stat;
 pub mod sysinfo;
+pub mod truncate;
 pub mod uname;
+pub mod unlink;
+pub mod utimensat;
 pub mod write;
 
 use alloc::vec::Vec;

@@ -31,7 +31,8 @@ pub(crate) fn sys_creat(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
 }
 
 fn open(cx: &mut Cx<'_>, at: &Loc, path: &[u8], raw: u32, mode: u32) -> SysResult<u64> {
-    let flags = OpenFlags::try_from(raw)?;
+    // Linux forces O_LARGEFILE on 64-bit (fs/open.c, force_o_largefile).
+    let flags = OpenFlags::try_from(raw | o::LARGEFILE)?;
     let file = cx.st.files.vfs.open(at, path, flags, Mode::new(mode))?;
     install(cx, file, flags.bits())
 }
