@@ -21,6 +21,7 @@ pub mod mm;
 pub mod mock;
 pub mod platform;
 pub mod process;
+pub mod signal;
 pub mod stack;
 pub mod sys;
 pub mod table;
@@ -31,6 +32,7 @@ pub mod vfs;
 pub use errno::{Errno, SysError, SysResult};
 pub use loader::LoadError;
 pub use process::{Access, EntryState, FaultOutcome, Process, SyscallOutcome};
+pub use signal::UserRegs;
 
 #[cfg(test)]
 mod tests;

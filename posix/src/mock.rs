@@ -46,6 +46,8 @@ pub struct MockPlatform {
     pub block_results: RefCell<alloc::collections::VecDeque<bool>>,
     /// Every `wake` call's thread, in order.
     pub wakes: RefCell<Vec<u32>>,
+    /// The FXSAVE image `fpu_save` returns and `fpu_restore` replaces.
+    pub fpu: RefCell<[u8; 512]>,
 }
 
 impl Default for MockPlatform {
@@ -71,6 +73,7 @@ impl MockPlatform {
             blocks: RefCell::new(Vec::new()),
             block_results: RefCell::new(alloc::collections::VecDeque::new()),
             wakes: RefCell::new(Vec::new()),
+            fpu: RefCell::new(crate::signal::frame::initial_fpstate()),
         }
     }
 
@@ -254,5 +257,13 @@ impl Platform for MockPlatform {
 
     fn hwcap(&self) -> u64 {
         0x178b_fbff
+    }
+
+    fn fpu_save(&self, out: &mut [u8; 512]) {
+        *out = *self.fpu.borrow();
+    }
+
+    fn fpu_restore(&self, image: &[u8; 512]) {
+        *self.fpu.borrow_mut() = *image;
     }
 }

@@ -147,4 +147,12 @@ pub trait Platform {
     fn block(&self, deadline_ns: Option<u64>) -> bool;
     /// Wakes thread `tid` (see [`Platform::block`]).
     fn wake(&self, tid: Tid);
+
+    /// Saves the calling thread's x87/SSE state as a 512-byte FXSAVE image
+    /// (SDM Vol. 1 §10.5.1, Table 10-2) for a signal frame's `fpstate`.
+    fn fpu_save(&self, out: &mut [u8; 512]);
+    /// Loads the calling thread's x87/SSE state from an FXSAVE image (at
+    /// rt_sigreturn). `posix` clears MXCSR's reserved bits first; the
+    /// platform must still refuse any image that would fault FXRSTOR.
+    fn fpu_restore(&self, image: &[u8; 512]);
 }

@@ -18,6 +18,7 @@ use crate::futex::FutexTable;
 use crate::loader::{self, LoadError};
 use crate::mm::{Mm, USER_END};
 use crate::platform::{Platform, Tid, UserAddr};
+use crate::signal::{self, UserRegs};
 use crate::sys::prctl::Prctl;
 use crate::sys::prlimit::Rlimits;
 use crate::sys::rt_sigaction::Signals;
@@ -35,8 +36,13 @@ pub struct EntryState {
 /// What the kernel does after a syscall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyscallOutcome {
-    /// Return to the program with this raw `rax` (negative errno encoded).
+    /// Return to the program with this raw `rax` (negative errno encoded;
+    /// also written to the registers' `rax`); no other register changed.
     Return(u64),
+    /// Return to the program with every register of the `UserRegs` given
+    /// to [`Process::syscall`] (a signal handler's frame was set up, or
+    /// rt_sigreturn restored one): the kernel must leave through IRETQ.
+    ReturnRegs,
     /// The program called exit/exit_group: the VM exits with this status.
     Exit(u8),
     /// The calling thread ended (exit(2) with other threads left): the
@@ -125,6 +131,8 @@ pub(crate) struct ThreadState {
     pub clear_child_tid: u64,
     /// set_robust_list(2) head.
     pub robust_list: u64,
+    /// Signal mask, pending signals, alternate stack.
+    pub sig: crate::signal::ThreadSignals,
 }
 
 /// A handler's request to wait (see [`Cx::block_until`]).
@@ -156,6 +164,8 @@ pub(crate) struct Cx<'a> {
     pub block: Option<Block>,
     /// On a re-run after a wait: how the wait ended.
     pub resume: Option<Resume>,
+    /// The program's stack pointer at the call (sigaltstack(2) needs it).
+    pub user_sp: u64,
 }
 
 impl Cx<'_> {
@@ -281,12 +291,18 @@ impl Process {
         loader::load(p, &mut st, elf)
     }
 
-    /// Runs syscall `nr` with the six argument registers.
+    /// Runs the system call in `regs` (number in `rax`, arguments in
+    /// `rdi rsi rdx r10 r8 r9`), writes its result to `rax` and delivers
+    /// pending signals on the way out (which may rewrite every register:
+    /// then the outcome is [`SyscallOutcome::ReturnRegs`]).
     ///
     /// A handler that must wait asks for it through [`Cx::block_until`];
     /// the lock is dropped while the thread blocks (so other threads can
-    /// run system calls) and the handler runs again afterwards.
-    pub fn syscall<P: Platform>(&self, p: &P, nr: u64, args: [u64; 6]) -> SyscallOutcome {
+    /// run system calls) and the handler runs again afterwards. A signal
+    /// to deliver ends the wait: EINTR, or a restart under SA_RESTART.
+    pub fn syscall<P: Platform>(&self, p: &P, regs: &mut UserRegs) -> SyscallOutcome {
+        let nr = regs.rax;
+        let args = regs.syscall_args();
         let mut resume = None;
         loop {
             let mut st = self.state.lock();
@@ -297,17 +313,83 @@ impl Process {
                 exit_thread: false,
                 block: None,
                 resume,
+                user_sp: regs.rsp,
             };
+            if nr == signal::SYS_RT_SIGRETURN {
+                return signal::rt_sigreturn(&mut cx, regs);
+            }
             cx.st.files.bridge.enter(p);
-            let out = table::dispatch(&mut cx, nr, args);
+            let mut out = table::dispatch(&mut cx, nr, args);
             cx.st.files.bridge.drain(p);
-            let Some(block) = cx.block else { return out };
+            let mut intr = None;
+            if cx.block.is_some() && signal::interrupting(&mut cx) {
+                out = signal::abandon_wait(&mut cx);
+                intr = Some(signal::Interrupted {
+                    nr,
+                    restartable: signal::restartable(nr, &args),
+                });
+                cx.block = None;
+            }
+            let Some(block) = cx.block else {
+                return signal::syscall_exit(&mut cx, regs, out, intr);
+            };
             drop(st);
             let woken = p.block(block.deadline_ns);
             resume = Some(Resume {
                 woken,
                 deadline_ns: block.deadline_ns,
             });
+        }
+    }
+
+    /// Turns a user exception into signal `sig` (SIGSEGV, SIGBUS, SIGFPE,
+    /// SIGILL, SIGTRAP) with `si_code` and `si_addr` = `addr`: if the
+    /// program installed a handler and does not block the signal, builds
+    /// its frame, points `regs` at it and returns true (return to ring 3
+    /// with all of `regs`); false means the default action, which the
+    /// kernel reports before it exits with 128 + sig. A `SEGV_MAPERR` code
+    /// becomes `SEGV_ACCERR` when `addr` lies in a mapping.
+    pub fn user_fault<P: Platform>(
+        &self,
+        p: &P,
+        regs: &mut UserRegs,
+        sig: u32,
+        si_code: i32,
+        addr: u64,
+    ) -> bool {
+        let mut st = self.state.lock();
+        let mut cx = Cx {
+            p,
+            st: &mut st,
+            exit: None,
+            exit_thread: false,
+            block: None,
+            resume: None,
+            user_sp: regs.rsp,
+        };
+        signal::fault(&mut cx, regs, sig, si_code, addr)
+    }
+
+    /// Delivers the calling thread's pending signals on a return to ring 3
+    /// that is not a system call's (after an interrupt taken in user mode):
+    /// [`SyscallOutcome::ReturnRegs`] if `regs` now enter a handler,
+    /// `Exit` for a fatal signal, else `Return` (nothing to do).
+    pub fn deliver_signals<P: Platform>(&self, p: &P, regs: &mut UserRegs) -> SyscallOutcome {
+        let mut st = self.state.lock();
+        let mut cx = Cx {
+            p,
+            st: &mut st,
+            exit: None,
+            exit_thread: false,
+            block: None,
+            resume: None,
+            user_sp: regs.rsp,
+        };
+        let changed = signal::deliver(&mut cx, regs, None);
+        match cx.exit {
+            Some(code) => SyscallOutcome::Exit(code),
+            None if changed => SyscallOutcome::ReturnRegs,
+            None => SyscallOutcome::Return(regs.rax),
         }
     }
 

@@ -138,12 +138,30 @@ pub(crate) mod util {
         (proc, p, entry)
     }
 
+    /// Returns registers for syscall `nr` with `args` (a plausible user
+    /// stack pointer and return address).
+    pub fn regs(nr: u64, args: [u64; 6]) -> crate::signal::UserRegs {
+        crate::signal::UserRegs {
+            rax: nr,
+            rdi: args[0],
+            rsi: args[1],
+            rdx: args[2],
+            r10: args[3],
+            r8: args[4],
+            r9: args[5],
+            rip: 0x1002,
+            rflags: 0x246,
+            ..Default::default()
+        }
+    }
+
     /// Runs a syscall and returns rax (panics on Exit).
     pub fn sys(proc: &Process, p: &MockPlatform, nr: u64, args: &[u64]) -> i64 {
         let mut a = [0u64; 6];
         a[..args.len()].copy_from_slice(args);
-        match proc.syscall(p, nr, a) {
+        match proc.syscall(p, &mut regs(nr, a)) {
             SyscallOutcome::Return(v) => v as i64,
+            SyscallOutcome::ReturnRegs => panic!("unexpected signal delivery"),
             SyscallOutcome::Exit(s) => panic!("unexpected exit {s}"),
             SyscallOutcome::ExitThread => panic!("unexpected thread exit"),
         }
@@ -153,7 +171,7 @@ pub(crate) mod util {
     pub fn outcome(proc: &Process, p: &MockPlatform, nr: u64, args: &[u64]) -> SyscallOutcome {
         let mut a = [0u64; 6];
         a[..args.len()].copy_from_slice(args);
-        proc.syscall(p, nr, a)
+        proc.syscall(p, &mut regs(nr, a))
     }
 
     /// Maps `len` bytes of fresh anonymous RW memory (mmap) and returns it.

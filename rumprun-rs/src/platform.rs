@@ -179,4 +179,12 @@ impl Platform for Kernel {
     fn wake(&self, tid: Tid) {
         crate::sched::wake(tid)
     }
+
+    fn fpu_save(&self, out: &mut [u8; 512]) {
+        crate::arch::switch::fx_save(out);
+    }
+
+    fn fpu_restore(&self, image: &[u8; 512]) {
+        crate::arch::switch::fx_restore(image);
+    }
 }

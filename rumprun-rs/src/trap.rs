@@ -1,12 +1,16 @@
 //! What happens after the entry stubs in `arch::x86_64::idt`: system calls
-//! go to `posix`; user faults are resolved by `posix` (demand paging) or end
-//! the program with a report and 128+signal, as a shell would print it;
+//! go to `posix`; user faults are resolved by `posix` (demand paging), run
+//! the program's signal handler (`Process::user_fault`), or end the program
+//! with a report and 128+signal, as a shell would print it; a return to
+//! ring 3 after a syscall or a user-mode interrupt delivers pending signals
+//! (a changed register set leaves through IRETQ, never SYSRET);
 //! kernel faults print a register dump and a symbolised backtrace and stop
 //! the VM with `STATUS_KERNEL_PANIC`.
 
 use alloc::vec::Vec;
 
 use posix::process::{Access, FaultOutcome, SyscallOutcome};
+use posix::UserRegs;
 use rumprun_config::exit::{status_for_signal, STATUS_KERNEL_PANIC};
 use rumprun_config::symbols::{self, Symbol};
 use spin::Once;
@@ -64,10 +68,108 @@ const SIGBUS: u8 = 7;
 const SIGFPE: u8 = 8;
 const SIGSEGV: u8 = 11;
 
+// si_code values (asm-generic/siginfo.h).
+const SEGV_MAPERR: i32 = 1;
+const BUS_ADRALN: i32 = 1;
+const FPE_INTDIV: i32 = 1;
+const FPE_FLTINV: i32 = 7;
+const ILL_ILLOPN: i32 = 2;
+const TRAP_TRACE: i32 = 2;
+const SI_KERNEL: i32 = 0x80;
+
+/// Returns the program's registers as the frame saved them.
+fn regs_of(f: &TrapFrame) -> UserRegs {
+    UserRegs {
+        r8: f.r8,
+        r9: f.r9,
+        r10: f.r10,
+        r11: f.r11,
+        r12: f.r12,
+        r13: f.r13,
+        r14: f.r14,
+        r15: f.r15,
+        rdi: f.rdi,
+        rsi: f.rsi,
+        rbp: f.rbp,
+        rbx: f.rbx,
+        rdx: f.rdx,
+        rax: f.rax,
+        rcx: f.rcx,
+        rsp: f.rsp,
+        rip: f.rip,
+        rflags: f.rflags,
+        trapno: 0,
+        err: 0,
+        cr2: 0,
+    }
+}
+
+/// Makes the frame return to ring 3 with `r` (through IRETQ: the trap
+/// return path). CS/SS stay the user selectors; a RIP outside user space
+/// (IRETQ would #GP in ring 0) ends the program with SIGSEGV.
+fn load_regs(f: &mut TrapFrame, r: &UserRegs) {
+    if r.rip >= USER_END {
+        kprintln!(
+            "program fault: SIGSEGV: return to non-user address {:#x}",
+            r.rip
+        );
+        exit_vm(status_for_signal(SIGSEGV));
+    }
+    f.r8 = r.r8;
+    f.r9 = r.r9;
+    f.r10 = r.r10;
+    f.r11 = r.r11;
+    f.r12 = r.r12;
+    f.r13 = r.r13;
+    f.r14 = r.r14;
+    f.r15 = r.r15;
+    f.rdi = r.rdi;
+    f.rsi = r.rsi;
+    f.rbp = r.rbp;
+    f.rbx = r.rbx;
+    f.rdx = r.rdx;
+    f.rax = r.rax;
+    f.rcx = r.rcx;
+    f.rsp = r.rsp;
+    f.rip = r.rip;
+    // As in syscall_entry_rust: only the arithmetic, direction and trap
+    // flags are the program's; IF stays set.
+    f.rflags = (r.rflags & 0x0cd5) | 0x202;
+}
+
+/// Runs the program's handler for a user exception if it has one;
+/// returns false for the default action.
+fn deliver_fault(f: &mut TrapFrame, sig: u8, code: i32, addr: u64, cr2: u64) -> bool {
+    let mut regs = regs_of(f);
+    regs.trapno = f.vector;
+    regs.err = f.error;
+    regs.cr2 = cr2;
+    if process().user_fault(&Kernel, &mut regs, u32::from(sig), code, addr) {
+        load_regs(f, &regs);
+        true
+    } else {
+        false
+    }
+}
+
+/// Delivers pending signals on a return to ring 3 from an interrupt.
+fn signals_on_return(f: &mut TrapFrame) {
+    let mut regs = regs_of(f);
+    match process().deliver_signals(&Kernel, &mut regs) {
+        SyscallOutcome::ReturnRegs => load_regs(f, &regs),
+        SyscallOutcome::Exit(status) => exit_vm(status),
+        _ => {}
+    }
+}
+
 /// Entry from the exception stubs.
 pub extern "C" fn trap_entry(f: &mut TrapFrame) {
     if f.vector == u64::from(apic::TIMER_VECTOR) {
         crate::sched::on_timer(f.user_mode());
+        if f.user_mode() {
+            // Another thread may have sent this one a signal meanwhile.
+            signals_on_return(f);
+        }
     } else if f.vector == u64::from(apic::SPURIOUS_VECTOR) {
         // Spurious APIC interrupts need no EOI (SDM Vol. 3A §11.9).
     } else if f.user_mode() {
@@ -80,7 +182,7 @@ pub extern "C" fn trap_entry(f: &mut TrapFrame) {
 fn user_trap(f: &mut TrapFrame) {
     let vector = f.vector as usize;
     let name = NAMES.get(vector).copied().unwrap_or("interrupt");
-    let sig = match vector {
+    let (sig, code, addr) = match vector {
         14 => {
             let addr = cpu::cr2();
             // Page-fault error code bits (SDM Vol. 3A §4.7): 1 write, 4 user, 16 fetch.
@@ -91,6 +193,9 @@ fn user_trap(f: &mut TrapFrame) {
             match process().page_fault(&Kernel, addr, access) {
                 FaultOutcome::Resolved => return,
                 FaultOutcome::Segv { addr, reason } => {
+                    if deliver_fault(f, SIGSEGV, SEGV_MAPERR, addr, addr) {
+                        return;
+                    }
                     kprintln!(
                         "program fault: SIGSEGV: {} {:#x} ({}; {}) at rip {:#x}",
                         if access.exec {
@@ -109,12 +214,17 @@ fn user_trap(f: &mut TrapFrame) {
                 }
             }
         }
-        0 | 16 | 19 => SIGFPE,
-        6 => SIGILL,
-        1 | 3 => SIGTRAP,
-        17 => SIGBUS,
-        _ => SIGSEGV,
+        0 => (SIGFPE, FPE_INTDIV, f.rip),
+        16 | 19 => (SIGFPE, FPE_FLTINV, f.rip),
+        6 => (SIGILL, ILL_ILLOPN, f.rip),
+        1 => (SIGTRAP, TRAP_TRACE, f.rip),
+        3 => (SIGTRAP, SI_KERNEL, 0),
+        17 => (SIGBUS, BUS_ADRALN, 0),
+        _ => (SIGSEGV, SI_KERNEL, 0),
     };
+    if deliver_fault(f, sig, code, addr, 0) {
+        return;
+    }
     kprintln!(
         "program fault: {} (vector {}, error {:#x}) at rip {:#x}, rsp {:#x}",
         name,
@@ -128,10 +238,16 @@ fn user_trap(f: &mut TrapFrame) {
 
 /// Entry from the SYSCALL stub; returns true to leave through IRETQ.
 pub extern "C" fn syscall_entry_rust(f: &mut TrapFrame) -> bool {
-    let args = [f.rdi, f.rsi, f.rdx, f.r10, f.r8, f.r9];
     crate::sched::set_frame(f);
-    match process().syscall(&Kernel, f.rax, args) {
+    let mut regs = regs_of(f);
+    match process().syscall(&Kernel, &mut regs) {
         SyscallOutcome::Return(v) => f.rax = v,
+        SyscallOutcome::ReturnRegs => {
+            // A handler frame or rt_sigreturn: every register changed, and
+            // SYSRET would clobber rcx/r11.
+            load_regs(f, &regs);
+            return true;
+        }
         SyscallOutcome::Exit(status) => exit_vm(status),
         SyscallOutcome::ExitThread => crate::sched::exit_current(),
     }

@@ -105,11 +105,18 @@ fn spawn(cx: &mut Cx<'_>, r: Request) -> SysResult<u64> {
     } else {
         0
     };
+    // A new thread inherits the signal mask, not pending signals nor the
+    // alternate stack (clone(2), CLONE_VM without CLONE_VFORK).
+    let sig = crate::signal::ThreadSignals {
+        mask: cx.thread().sig.mask,
+        ..Default::default()
+    };
     cx.st.threads.insert(
         tid,
         crate::process::ThreadState {
             clear_child_tid: clear,
             robust_list: 0,
+            sig,
         },
     );
     Ok(u64::from(tid))

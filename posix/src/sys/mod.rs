@@ -37,6 +37,7 @@ pub mod read;
 pub mod readlink;
 pub mod rename;
 pub mod rt_sigaction;
+pub mod rt_sigsuspend;
 pub mod sched;
 pub mod sendfile;
 pub mod stat;

@@ -1,8 +1,8 @@
 //! nanosleep(2), clock_nanosleep(2) and sched_yield(2): waits that end at
 //! a deadline, through `Cx::block_until`. The deadline is computed once, on
 //! the first run, and carried across re-runs (a spurious wake-up must not
-//! restart a relative sleep). Without signal delivery a sleep is never
-//! interrupted, so `rem` is never written (nanosleep(2): only on EINTR).
+//! restart a relative sleep). A signal to deliver ends a sleep with EINTR
+//! and the time left in `rem` (nanosleep(2)), never a restart.
 
 use super::clock_gettime::{now_ns, CLOCK_MONOTONIC, CLOCK_REALTIME};
 use crate::args::Args;
@@ -56,14 +56,39 @@ pub(crate) fn sys_nanosleep(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
             cx.p.monotonic_ns().saturating_add(d)
         }
     };
+    interrupted(cx, deadline, a.addr(1))?;
     sleep_until(cx, deadline)
+}
+
+/// Fails with EINTR, after writing the time left to `rem` (if not NULL),
+/// when a signal is to be delivered before `deadline` (nanosleep(2): the
+/// call is not restarted, whatever SA_RESTART says).
+fn interrupted(cx: &mut Cx<'_>, deadline: u64, rem: UserAddr) -> SysResult<()> {
+    let now = cx.p.monotonic_ns();
+    if now >= deadline || !crate::signal::interrupting(cx) {
+        return Ok(());
+    }
+    if !rem.is_null() {
+        let left = deadline - now;
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&(left / NSEC_PER_SEC).to_le_bytes());
+        b[8..].copy_from_slice(&(left % NSEC_PER_SEC).to_le_bytes());
+        cx.copy_out(rem, &b)?;
+    }
+    bail!(EINTR, "interrupted by a signal")
 }
 
 /// clock_nanosleep(clockid, flags, req, rem). REALTIME absolute deadlines
 /// are converted to the monotonic clock when the sleep starts (a wall-clock
 /// step during the sleep is not followed; the VM's wall clock never steps).
 pub(crate) fn sys_clock_nanosleep(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+    let rem = if a.uint(1) & TIMER_ABSTIME != 0 {
+        UserAddr(0)
+    } else {
+        a.addr(3)
+    };
     if let Some(d) = cx.resume.and_then(|r| r.deadline_ns) {
+        interrupted(cx, d, rem)?;
         return sleep_until(cx, d);
     }
     let clock = a.int(0);
@@ -85,6 +110,8 @@ pub(crate) fn sys_clock_nanosleep(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     } else {
         now_mono.saturating_add(t)
     };
+    // rem is written only for relative sleeps (clock_nanosleep(2)).
+    interrupted(cx, deadline, rem)?;
     sleep_until(cx, deadline)
 }
 

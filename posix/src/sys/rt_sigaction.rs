@@ -1,51 +1,47 @@
 //! rt_sigaction(2), rt_sigprocmask(2), rt_sigpending(2), sigaltstack(2):
-//! the signal state kept for this
-//! milestone — handlers are stored and reported back, the mask is kept, but
-//! nothing delivers signals yet (no kill, no timers). Layouts: the x86_64
-//! kernel `struct sigaction { handler; flags; restorer; mask; }` (32 bytes)
-//! and a 64-bit `sigset_t` (`_NSIG / 8` = 8 bytes).
+//! the process's actions and each thread's mask and alternate stack, which
+//! `crate::signal` uses to deliver. Layouts: the x86_64 kernel `struct
+//! sigaction { handler; flags; restorer; mask; }` (32 bytes), a 64-bit
+//! `sigset_t` (`_NSIG / 8` = 8 bytes), `stack_t { ss_sp; ss_flags; ss_size; }`.
 
 use crate::args::Args;
 use crate::bail;
 use crate::errno::SysResult;
 use crate::process::Cx;
+use crate::signal::{
+    on_stack, stack_flags, SigInfo, StackT, ThreadSignals, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK,
+    UNBLOCKABLE,
+};
 
 /// `_NSIG`.
 pub const NSIG: usize = 64;
 const SIGSET_SIZE: usize = 8;
 const SIGKILL: i32 = 9;
 const SIGSTOP: i32 = 19;
-/// Signals that can be neither caught nor blocked.
-const UNBLOCKABLE: u64 = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
-const SS_ONSTACK: i32 = 1;
-const SS_DISABLE: i32 = 2;
-const SS_AUTODISARM: i32 = i32::MIN; // 1 << 31
 /// `MINSIGSTKSZ` on x86_64.
 const MINSIGSTKSZ: u64 = 2048;
 const SIG_BLOCK: i32 = 0;
 const SIG_UNBLOCK: i32 = 1;
 const SIG_SETMASK: i32 = 2;
 
-/// Per-process signal state.
+/// Per-process signal state (masks and alternate stacks are per thread:
+/// `signal::ThreadSignals`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signals {
-    /// The blocked-signal mask (bit n-1 is signal n).
-    pub mask: u64,
     /// Each signal's `struct sigaction`, raw (all zero: SIG_DFL).
     pub actions: [[u8; 32]; NSIG],
-    /// Signals sent while blocked, waiting for the mask to open.
+    /// Process-directed signals (kill) waiting for a thread to take them.
     pub pending: u64,
-    /// The alternate signal stack: (ss_sp, ss_flags, ss_size).
-    pub altstack: (u64, i32, u64),
+    /// The siginfo of each process-directed pending signal.
+    pub info: [SigInfo; NSIG],
 }
 
 impl Default for Signals {
     fn default() -> Self {
         Signals {
-            mask: 0,
             pending: 0,
             actions: [[0u8; 32]; NSIG],
-            altstack: (0, SS_DISABLE, 0),
+            info: [SigInfo::default(); NSIG],
         }
     }
 }
@@ -90,10 +86,10 @@ pub(crate) fn sys_rt_sigprocmask(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     if size != SIGSET_SIZE {
         bail!(EINVAL, "sigsetsize is not 8");
     }
-    let old = cx.st.signals.mask;
+    let old = cx.thread().sig.mask;
     if !set.is_null() {
         let new = cx.read_u64(set)? & !UNBLOCKABLE;
-        cx.st.signals.mask = match how {
+        cx.thread().sig.mask = match how {
             SIG_BLOCK => old | new,
             SIG_UNBLOCK => old & !new,
             SIG_SETMASK => new,
@@ -103,8 +99,8 @@ pub(crate) fn sys_rt_sigprocmask(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     if !oset.is_null() {
         cx.write_u64(oset, old)?;
     }
-    // Unblocking may release a pending signal (musl's raise() relies on it).
-    crate::sys::kill::deliver_unblocked(cx)?;
+    // A signal the new mask lets through is delivered on the way out
+    // (signal::syscall_exit): musl's raise() relies on that.
     Ok(0)
 }
 
@@ -114,43 +110,51 @@ pub(crate) fn sys_rt_sigpending(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
         bail!(EINVAL, "sigsetsize above 8");
     }
     let n = a.len(1);
-    let pending = (cx.st.signals.pending & cx.st.signals.mask).to_le_bytes();
+    let mask = cx.thread().sig.mask;
+    let pending = (crate::signal::pending_for_current(cx) & mask).to_le_bytes();
     cx.copy_out(a.addr(0), &pending[..n])?;
     Ok(0)
 }
 
-/// sigaltstack(ss, old_ss): `stack_t { void *ss_sp; int ss_flags; size_t
-/// ss_size; }` (24 bytes). Stored for the day signals are delivered.
+/// sigaltstack(ss, old_ss): the calling thread's alternate signal stack
+/// (kernel/signal.c `do_sigaltstack`): EPERM while running on it.
 pub(crate) fn sys_sigaltstack(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let (ss, old_ss) = (a.addr(0), a.addr(1));
-    let old = cx.st.signals.altstack;
+    let sp = cx.user_sp;
+    let old = cx.thread().sig.altstack;
     if !ss.is_null() {
         let mut b = [0u8; 24];
         cx.copy_in(ss, &mut b)?;
         let mut w = [0u8; 8];
         w.copy_from_slice(&b[..8]);
-        let sp = u64::from_le_bytes(w);
+        let new_sp = u64::from_le_bytes(w);
         let flags = i32::from_le_bytes([b[8], b[9], b[10], b[11]]);
         w.copy_from_slice(&b[16..]);
         let size = u64::from_le_bytes(w);
-        // kernel/signal.c do_sigaltstack.
+        if on_stack(&old, sp) {
+            bail!(EPERM, "changing the alternate stack while on it");
+        }
         let mode = flags & !SS_AUTODISARM;
-        cx.st.signals.altstack = match mode {
-            SS_DISABLE => (0, SS_DISABLE, 0),
+        cx.thread().sig.altstack = match mode {
+            SS_DISABLE => ThreadSignals::default().altstack,
             0 | SS_ONSTACK => {
                 if size < MINSIGSTKSZ {
                     bail!(ENOMEM, "ss_size below MINSIGSTKSZ");
                 }
-                (sp, flags & SS_AUTODISARM, size)
+                StackT {
+                    sp: new_sp,
+                    flags: flags & SS_AUTODISARM,
+                    size,
+                }
             }
             _ => bail!(EINVAL, "unknown ss_flags"),
         };
     }
     if !old_ss.is_null() {
         let mut b = [0u8; 24];
-        b[..8].copy_from_slice(&old.0.to_le_bytes());
-        b[8..12].copy_from_slice(&old.1.to_le_bytes());
-        b[16..].copy_from_slice(&old.2.to_le_bytes());
+        b[..8].copy_from_slice(&old.sp.to_le_bytes());
+        b[8..12].copy_from_slice(&stack_flags(&old, sp).to_le_bytes());
+        b[16..].copy_from_slice(&old.size.to_le_bytes());
         cx.copy_out(old_ss, &b)?;
     }
     Ok(0)

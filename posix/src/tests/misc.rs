@@ -254,7 +254,10 @@ fn abort_via_raise_terminates_with_128_plus_signal() {
     assert_eq!(sys(&proc, &p, 127, &[buf + 16, 8]), 0);
     assert_eq!(p.peek_u64(buf + 16), Some(1 << 5), "SIGABRT pending");
     assert_eq!(p.console_text(), "");
-    let out = proc.syscall(&p, 14, [2, buf + 8, 0, 8, 0, 0]);
+    let out = proc.syscall(
+        &p,
+        &mut crate::tests::util::regs(14, [2, buf + 8, 0, 8, 0, 0]),
+    );
     assert_eq!(out, SyscallOutcome::Exit(134));
     assert_eq!(
         p.console_text(),
@@ -283,14 +286,18 @@ fn kill_to_self_follows_the_actions() {
     assert_eq!(sys(&proc, &p, 13, &[15, buf, 0, 8]), 0);
     assert_eq!(sys(&proc, &p, 62, &[u64::MAX, 15]), 0);
     act[0] = 0x40;
+    act[8..16].copy_from_slice(&0x0400_0000u64.to_le_bytes()); // SA_RESTORER
     poke(&proc, &p, buf, &act);
     assert_eq!(sys(&proc, &p, 13, &[10, buf, 0, 8]), 0);
-    assert_eq!(sys(&proc, &p, 62, &[0, 10]), e(Errno::ENOSYS));
+    let mut r = crate::tests::util::regs(62, [0, 10, 0, 0, 0, 0]);
+    r.rsp = buf + 4000;
+    assert_eq!(proc.syscall(&p, &mut r), SyscallOutcome::ReturnRegs);
+    assert_eq!(r.rip, 0x40, "the handler runs");
     assert_eq!(sys(&proc, &p, 234, &[1, 2, 10]), e(Errno::ESRCH));
     assert_eq!(sys(&proc, &p, 234, &[0, 1, 10]), e(Errno::EINVAL));
     assert_eq!(sys(&proc, &p, 200, &[0, 10]), e(Errno::EINVAL));
     assert_eq!(
-        proc.syscall(&p, 234, [1, 1, 9, 0, 0, 0]),
+        proc.syscall(&p, &mut crate::tests::util::regs(234, [1, 1, 9, 0, 0, 0])),
         SyscallOutcome::Exit(137)
     );
     assert!(p.console_text().contains("SIGKILL (9)"));

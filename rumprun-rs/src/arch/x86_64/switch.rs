@@ -118,3 +118,37 @@ impl Drop for FpuArea {
         unsafe { dealloc(self.ptr, self.layout) };
     }
 }
+
+/// A 16-byte-aligned bounce buffer for FXSAVE/FXRSTOR (SDM Vol. 2A FXSAVE:
+/// the operand must be 16-byte aligned).
+#[repr(C, align(16))]
+struct FxImage([u8; 512]);
+
+/// Saves the live x87/SSE state (the running thread's: the kernel is
+/// soft-float) as an FXSAVE image, for a signal frame.
+pub fn fx_save(out: &mut [u8; 512]) {
+    let mut img = FxImage([0; 512]);
+    // SAFETY: img is 512 bytes, 16-byte aligned, and owned by this frame.
+    unsafe { asm!("fxsave64 [{}]", in(reg) img.0.as_mut_ptr(), options(nostack)) };
+    *out = img.0;
+}
+
+/// Loads the x87/SSE state from an FXSAVE image (rt_sigreturn). MXCSR bits
+/// outside the CPU's MXCSR_MASK would raise #GP in FXRSTOR, so they are
+/// cleared here whatever the caller did (SDM Vol. 1 §11.6.6).
+pub fn fx_restore(image: &[u8; 512]) {
+    let mut cur = FxImage([0; 512]);
+    // SAFETY: as in fx_save.
+    unsafe { asm!("fxsave64 [{}]", in(reg) cur.0.as_mut_ptr(), options(nostack)) };
+    let mut mask = u32::from_le_bytes([cur.0[28], cur.0[29], cur.0[30], cur.0[31]]);
+    if mask == 0 {
+        mask = 0xffbf;
+    }
+    let mut img = FxImage(*image);
+    let mxcsr = u32::from_le_bytes([img.0[24], img.0[25], img.0[26], img.0[27]]) & mask;
+    img.0[24..28].copy_from_slice(&mxcsr.to_le_bytes());
+    // SAFETY: img is 16-byte aligned, 512 bytes, and its MXCSR holds only
+    // bits the CPU supports (above); every other field is accepted by
+    // FXRSTOR in 64-bit mode.
+    unsafe { asm!("fxrstor64 [{}]", in(reg) img.0.as_ptr(), options(nostack)) };
+}
