@@ -33,6 +33,7 @@ use alloc::string::String;
 use crate::errno::SysResult;
 use crate::platform::{Platform, Prot, UserAddr};
 use crate::{bail, err};
+use file::FileTable;
 
 /// Page size (x86_64 base pages).
 pub const PAGE: u64 = 4096;
@@ -68,6 +69,8 @@ pub enum VmaKind {
     StackGuard,
     /// Anonymous memory from `mmap`.
     Anon,
+    /// A file mapping (`mm_file`): pages come from the file at first touch.
+    File(FileMap),
 }
 
 /// One mapping: `[start, end)` with its protection (start is the map key).
@@ -86,6 +89,27 @@ pub struct Vma {
 /// Why a fault could not be resolved (printed in the SIGSEGV report).
 pub type FaultReason = &'static str;
 
+/// A fault that demand paging cannot resolve, by the signal Linux sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultError {
+    /// SIGSEGV: no mapping, or the mapping forbids the access.
+    Segv(FaultReason),
+    /// SIGBUS: a file mapping touched beyond the end of its file.
+    Bus(FaultReason),
+    /// No frame for the page (Linux would run the OOM killer).
+    OutOfMemory,
+}
+
+impl FaultError {
+    /// Returns the reason for a report.
+    pub fn reason(self) -> FaultReason {
+        match self {
+            FaultError::Segv(r) | FaultError::Bus(r) => r,
+            FaultError::OutOfMemory => "out of memory while paging in",
+        }
+    }
+}
+
 /// The address space of the one process.
 #[derive(Debug, Default)]
 pub struct Mm {
@@ -96,6 +120,8 @@ pub struct Mm {
     brk_start: u64,
     brk: u64,
     stack_top: u64,
+    /// Files kept open by file mappings.
+    files: FileTable,
 }
 
 /// Rounds down to a page boundary.
@@ -262,7 +288,12 @@ impl Mm {
             return;
         }
         self.vmas.insert(start, Vma { end: addr, ..vma });
-        self.vmas.insert(addr, vma);
+        let mut upper = vma;
+        if let VmaKind::File(fm) = &mut upper.kind {
+            // The upper piece starts further into the file.
+            fm.offset += addr - start;
+        }
+        self.vmas.insert(addr, upper);
     }
 
     /// Coalesces the mapping starting at `start` with neighbours of the
@@ -316,6 +347,7 @@ impl Mm {
             self.vmas.remove(&s);
         }
         self.drop_pages(p, start, end);
+        self.collect_files();
     }
 
     /// Returns whether `[start, end)` is covered by mappings without holes.
@@ -452,6 +484,10 @@ impl Mm {
         }
         for (_, vma) in self.vmas.range(..end).filter(|(_, v)| v.end > addr) {
             check_wx(prot, vma.may_exec)?;
+            if matches!(vma.kind, VmaKind::File(fm) if fm.shared) && prot.write {
+                // mm_file: shared file mappings stay read-only.
+                bail!(EACCES, "PROT_WRITE on a MAP_SHARED file mapping");
+            }
         }
         self.split_at(addr);
         self.split_at(end);
@@ -710,29 +746,48 @@ impl Mm {
         write: bool,
         exec: bool,
     ) -> Result<(), FaultReason> {
-        let Some((_, vma)) = self.find(addr) else {
-            return Err("address not mapped");
+        self.fault_in_detail(p, addr, write, exec)
+            .map_err(FaultError::reason)
+    }
+
+    /// Like [`Mm::fault_in`], saying which signal an unresolved fault is.
+    ///
+    /// # Errors
+    /// SIGSEGV or SIGBUS with the reason, or out of memory.
+    pub fn fault_in_detail(
+        &mut self,
+        p: &dyn Platform,
+        addr: u64,
+        write: bool,
+        exec: bool,
+    ) -> Result<(), FaultError> {
+        let segv = |r| Err(FaultError::Segv(r));
+        let Some((start, vma)) = self.find(addr) else {
+            return segv("address not mapped");
         };
         let vma = *vma;
         if vma.kind == VmaKind::StackGuard {
-            return Err("stack overflow (hit the guard region below the stack)");
+            return segv("stack overflow (hit the guard region below the stack)");
         }
         let prot = vma.prot;
         if !prot.read && !prot.write && !prot.exec {
-            return Err("access to a PROT_NONE mapping");
+            return segv("access to a PROT_NONE mapping");
         }
         if write && !prot.write {
-            return Err("write to a read-only mapping");
+            return segv("write to a read-only mapping");
         }
         if exec && !prot.exec {
-            return Err("execute in a non-executable mapping (NX)");
+            return segv("execute in a non-executable mapping (NX)");
         }
         let page = page_down(addr);
         if self.present.contains(&page) {
-            return Err("protection fault on a present page");
+            return segv("protection fault on a present page");
+        }
+        if let VmaKind::File(fm) = vma.kind {
+            return self.fill_file_page(p, start, vma, fm, page);
         }
         p.map_zeroed(UserAddr(page), PAGE, prot)
-            .map_err(|_| "out of memory while paging in")?;
+            .map_err(|_| FaultError::OutOfMemory)?;
         self.present.insert(page);
         Ok(())
     }
@@ -753,11 +808,21 @@ impl Mm {
             VmaKind::Stack => "[stack]",
             VmaKind::StackGuard => "stack guard (stack overflow?)",
             VmaKind::Anon => "[anon]",
+            VmaKind::File(fm) if fm.shared => "[shared file mapping]",
+            VmaKind::File(_) => "[file mapping]",
         };
         format!("{label} {} {start:#x}-{:#x}", vma.prot.rwx(), vma.end)
     }
 }
 
+#[path = "mm_file.rs"]
+mod file;
+pub use file::{FileMap, FileMapRequest};
+
 #[cfg(test)]
 #[path = "mm_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "mm_file_tests.rs"]
+mod file_tests;

@@ -71,6 +71,20 @@ pub enum FaultOutcome {
         /// Why it is invalid.
         reason: &'static str,
     },
+    /// A file mapping was touched beyond the end of its file: report
+    /// SIGBUS and stop the program (mmap(2), "SIGBUS").
+    Bus {
+        /// The faulting address.
+        addr: u64,
+        /// Why.
+        reason: &'static str,
+    },
+    /// No physical frame is left for the page: report it and stop the
+    /// program as Linux's OOM killer would (SIGKILL).
+    OutOfMemory {
+        /// The faulting address.
+        addr: u64,
+    },
 }
 
 /// The process identity (uid/gid triples; set*id are no-ops that get*id
@@ -403,9 +417,11 @@ impl Process {
             };
         }
         let mut st = self.state.lock();
-        match st.mm.fault_in(p, addr, access.write, access.exec) {
+        match st.mm.fault_in_detail(p, addr, access.write, access.exec) {
             Ok(()) => FaultOutcome::Resolved,
-            Err(reason) => FaultOutcome::Segv { addr, reason },
+            Err(crate::mm::FaultError::Segv(reason)) => FaultOutcome::Segv { addr, reason },
+            Err(crate::mm::FaultError::Bus(reason)) => FaultOutcome::Bus { addr, reason },
+            Err(crate::mm::FaultError::OutOfMemory) => FaultOutcome::OutOfMemory { addr },
         }
     }
 

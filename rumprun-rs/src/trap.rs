@@ -66,11 +66,13 @@ const SIGILL: u8 = 4;
 const SIGTRAP: u8 = 5;
 const SIGBUS: u8 = 7;
 const SIGFPE: u8 = 8;
+const SIGKILL: u8 = 9;
 const SIGSEGV: u8 = 11;
 
 // si_code values (asm-generic/siginfo.h).
 const SEGV_MAPERR: i32 = 1;
 const BUS_ADRALN: i32 = 1;
+const BUS_ADRERR: i32 = 2;
 const FPE_INTDIV: i32 = 1;
 const FPE_FLTINV: i32 = 7;
 const ILL_ILLOPN: i32 = 2;
@@ -211,6 +213,27 @@ fn user_trap(f: &mut TrapFrame) {
                         f.rip
                     );
                     exit_vm(status_for_signal(SIGSEGV));
+                }
+                FaultOutcome::Bus { addr, reason } => {
+                    if deliver_fault(f, SIGBUS, BUS_ADRERR, addr, addr) {
+                        return;
+                    }
+                    kprintln!(
+                        "program fault: SIGBUS: access to {:#x} ({}; {}) at rip {:#x}",
+                        addr,
+                        process().describe_addr(addr),
+                        reason,
+                        f.rip
+                    );
+                    exit_vm(status_for_signal(SIGBUS));
+                }
+                FaultOutcome::OutOfMemory { addr } => {
+                    kprintln!(
+                        "program killed: out of memory paging in {:#x} at rip {:#x}",
+                        addr,
+                        f.rip
+                    );
+                    exit_vm(status_for_signal(SIGKILL));
                 }
             }
         }
