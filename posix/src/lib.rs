@@ -12,6 +12,7 @@ extern crate alloc;
 pub mod errno;
 
 pub mod args;
+pub mod event;
 pub mod fd;
 pub mod files;
 pub mod futex;
@@ -28,6 +29,7 @@ pub mod table;
 mod trace;
 pub mod uaccess;
 pub mod vfs;
+pub mod wait;
 
 pub use errno::{Errno, SysError, SysResult};
 pub use loader::LoadError;

@@ -131,6 +131,8 @@ pub(crate) struct State {
     pub personality: u32,
     /// Memory size the image was configured with, for sysinfo(2).
     pub memory_bytes: u64,
+    /// Threads that objects woke during this syscall, and its clock.
+    pub waits: alloc::sync::Arc<crate::wait::WaitHub>,
     /// Open files by fd number (0, 1, 2: the console).
     pub fds: FdTable,
     /// The namespace, cwd (umask inside the VFS) and platform bridge.
@@ -154,6 +156,8 @@ pub(crate) struct ThreadState {
 pub(crate) struct Block {
     /// Monotonic deadline in ns, if the wait is bounded.
     pub deadline_ns: Option<u64>,
+    /// A value handed back to the re-run (see [`Cx::block_carrying`]).
+    pub carry: u64,
 }
 
 /// What a re-run handler learns about the wait it asked for.
@@ -163,6 +167,8 @@ pub(crate) struct Resume {
     pub woken: bool,
     /// The deadline the handler asked for (to keep it across re-runs).
     pub deadline_ns: Option<u64>,
+    /// What the handler passed to [`Cx::block_carrying`] (0 otherwise).
+    pub carry: u64,
 }
 
 /// The context a handler runs in: the platform and the locked state.
@@ -188,7 +194,18 @@ impl Cx<'_> {
     /// error for the handler to return now (never seen by the program).
     /// Handlers must tolerate spurious wake-ups (see `Platform::block`).
     pub fn block_until(&mut self, deadline_ns: Option<u64>) -> crate::errno::SysError {
-        self.block = Some(Block { deadline_ns });
+        self.block_carrying(deadline_ns, 0)
+    }
+
+    /// Like `Cx::block_until`, handing `carry` back to the re-run in
+    /// [`Resume::carry`] (a user deadline when the block deadline is an
+    /// object's, the bytes a blocking write already moved).
+    pub fn block_carrying(
+        &mut self,
+        deadline_ns: Option<u64>,
+        carry: u64,
+    ) -> crate::errno::SysError {
+        self.block = Some(Block { deadline_ns, carry });
         crate::errno::SysError::new(crate::errno::Errno::EINTR, "blocked")
     }
 
@@ -271,6 +288,7 @@ impl Process {
                 nice: 0,
                 personality: 0,
                 memory_bytes,
+                waits: crate::wait::WaitHub::new(),
                 fds,
                 files,
             }),
@@ -320,6 +338,7 @@ impl Process {
         let mut resume = None;
         loop {
             let mut st = self.state.lock();
+            st.waits.set_now(p.monotonic_ns());
             let mut cx = Cx {
                 p,
                 st: &mut st,
@@ -334,6 +353,7 @@ impl Process {
             }
             cx.st.files.bridge.enter(p);
             let mut out = table::dispatch(&mut cx, nr, args);
+            cx.st.waits.flush(p);
             cx.st.files.bridge.drain(p);
             let mut intr = None;
             if cx.block.is_some() && signal::interrupting(&mut cx) {
@@ -352,6 +372,7 @@ impl Process {
             resume = Some(Resume {
                 woken,
                 deadline_ns: block.deadline_ns,
+                carry: block.carry,
             });
         }
     }

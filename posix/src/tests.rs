@@ -200,5 +200,6 @@ pub(crate) mod util {
 }
 
 mod misc;
+mod poll;
 mod process;
 mod threads;

@@ -262,6 +262,28 @@ pub trait FileOps: Send + Sync {
         PollEvents::DEFAULT
     }
 
+    /// Returns the queue this object notifies when its [`FileOps::poll`]
+    /// mask may have changed; waiting calls (blocking read/write, poll,
+    /// select, epoll) register on it. `None` (the default) for objects that
+    /// never change readiness (regular files, devices: always ready).
+    fn wait_queue(&self) -> Option<&crate::wait::WaitQueue> {
+        None
+    }
+
+    /// Returns the monotonic time (ns) at which the readiness changes by
+    /// itself with no notification (a timerfd's next expiry), if any;
+    /// waiters bound their block by it.
+    fn ready_at(&self) -> Option<u64> {
+        None
+    }
+
+    /// Returns the object as `Any`, for calls that act on one object kind
+    /// (timerfd_settime, epoll_ctl, F_SETPIPE_SZ) to downcast; `None` by
+    /// default.
+    fn as_any(&self) -> Option<&dyn core::any::Any> {
+        None
+    }
+
     /// Truncates or extends the file to `len` bytes.
     ///
     /// # Errors

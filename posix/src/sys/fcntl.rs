@@ -97,6 +97,9 @@ pub(crate) fn sys_fcntl(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
             cx.copy_out(a.addr(2), &[0u8; 8])?;
             Ok(0)
         }
+        c @ (crate::sys::pipe::F_SETPIPE_SZ | crate::sys::pipe::F_GETPIPE_SZ) => {
+            crate::sys::pipe::pipe_size_fcntl(&f, c, a.raw(2))
+        }
         _ => bail!(EINVAL, "unknown or unsupported fcntl command"),
     }
 }

@@ -20,7 +20,8 @@ pub(crate) const CHUNK: usize = 64 * 1024;
 /// read(fd, buf, count).
 pub(crate) fn sys_read(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let f = file_arg(cx, a, 0)?;
-    read_into(cx, &f, a.slice(1, 2), None).map(ret_usize)
+    let r = read_into(cx, &f, a.slice(1, 2), None);
+    crate::wait::read_or_wait(cx, &f, r).map(ret_usize)
 }
 
 /// pread64(fd, buf, count, offset).
@@ -33,7 +34,8 @@ pub(crate) fn sys_pread64(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
 /// readv(fd, iov, iovcnt).
 pub(crate) fn sys_readv(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let f = file_arg(cx, a, 0)?;
-    readv(cx, &f, a, None)
+    let r = readv(cx, &f, a, None).map(|n| usize::try_from(n).unwrap_or(0));
+    crate::wait::read_or_wait(cx, &f, r).map(ret_usize)
 }
 
 /// preadv(fd, iov, iovcnt, pos_l, pos_h): on x86_64 `pos_l` holds the

@@ -19,7 +19,8 @@ use crate::sys::{read_iovecs, MAX_RW_COUNT};
 /// write(fd, buf, count).
 pub(crate) fn sys_write(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let f = file_arg(cx, a, 0)?;
-    write_from(cx, &f, a.slice(1, 2), None).map(ret_usize)
+    crate::wait::write_or_wait(cx, &f, a.slice(1, 2), |cx, f, b| write_from(cx, f, b, None))
+        .map(ret_usize)
 }
 
 /// pwrite64(fd, buf, count, offset).
@@ -32,7 +33,19 @@ pub(crate) fn sys_pwrite64(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
 /// writev(fd, iov, iovcnt).
 pub(crate) fn sys_writev(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let f = file_arg(cx, a, 0)?;
-    writev(cx, &f, a, None)
+    // A blocking writev waits only before its first byte (a short count
+    // after that; Linux would go on, which pipes reach through write).
+    let r = writev(cx, &f, a, None).map(|n| usize::try_from(n).unwrap_or(0));
+    match r {
+        Err(e) if e.errno == crate::errno::Errno::EAGAIN && crate::wait::blocks(&f) => {
+            Err(crate::wait::block_on(cx, &[&f], None, 0))
+        }
+        Err(e) if e.errno == crate::errno::Errno::EPIPE => {
+            crate::wait::raise_sigpipe(cx);
+            Err(e)
+        }
+        r => r.map(ret_usize),
+    }
 }
 
 /// pwritev(fd, iov, iovcnt, pos_l, pos_h).
