@@ -287,3 +287,18 @@ fn cwd_symlinks_umask_memfd() {
     assert_eq!(t.write(m, b"xyz"), 3);
     assert_eq!(t.sys(nr::FCNTL, &[m as u64, 1]), 1);
 }
+
+#[test]
+fn rlimit_nofile_bounds_the_fd_table() {
+    let t = T::new();
+    // setrlimit(RLIMIT_NOFILE, {5, 5}): fds 0..=4 only.
+    let mut l = Vec::new();
+    l.extend_from_slice(&5u64.to_le_bytes());
+    l.extend_from_slice(&5u64.to_le_bytes());
+    poke(&t.proc, &t.p, t.buf + 4096, &l);
+    assert_eq!(t.sys(160, &[7, t.buf + 4096]), 0);
+    assert_eq!(t.open("/dev/null", 0), 3);
+    assert_eq!(t.open("/dev/null", 0), 4);
+    assert_eq!(t.open("/dev/null", 0), e(Errno::EMFILE));
+    assert_eq!(t.sys(nr::DUP2, &[3, 5]), e(Errno::EBADF));
+}

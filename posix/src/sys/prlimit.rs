@@ -102,9 +102,23 @@ fn prlimit(cx: &mut Cx<'_>, res: usize, new: UserAddr, old: UserAddr) -> SysResu
         write_rlimit(cx, old, current)?;
     }
     if let Some(n) = new {
-        cx.st.rlimits.0[res] = n;
+        store(cx, res, n)?;
     }
     Ok(0)
+}
+
+/// Stores a new limit; RLIMIT_NOFILE also bounds the fd table (EPERM
+/// above nr_open, setrlimit(2)).
+fn store(cx: &mut Cx<'_>, res: usize, n: Rlimit) -> SysResult<()> {
+    if res == RLIMIT_NOFILE {
+        let cur = usize::try_from(n.cur).unwrap_or(usize::MAX);
+        if n.max > crate::fd::NR_OPEN as u64 {
+            bail!(EPERM, "RLIMIT_NOFILE above nr_open");
+        }
+        cx.st.fds.set_limit(cur.min(crate::fd::NR_OPEN))?;
+    }
+    cx.st.rlimits.0[res] = n;
+    Ok(())
 }
 
 /// prlimit64(pid, resource, new, old).
@@ -128,6 +142,6 @@ pub(crate) fn sys_getrlimit(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
 pub(crate) fn sys_setrlimit(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let res = resource(a.uint(0))?;
     let new = read_rlimit(cx, a.addr(1))?;
-    cx.st.rlimits.0[res] = new;
+    store(cx, res, new)?;
     Ok(0)
 }
