@@ -22,6 +22,7 @@ pub mod mm;
 pub mod mock;
 pub mod platform;
 pub mod process;
+mod procinfo;
 pub mod signal;
 pub mod stack;
 pub mod sys;

@@ -131,6 +131,12 @@ pub trait Platform {
         0
     }
 
+    /// Returns the bytes of RAM still free for the program, for
+    /// /proc/meminfo; `None` (the default) lets `posix` estimate it.
+    fn free_memory(&self) -> Option<u64> {
+        None
+    }
+
     /// Returns the calling thread's id.
     fn current_tid(&self) -> Tid;
     /// Starts a thread that returns from the system call in progress like

@@ -632,6 +632,10 @@ pub fn lookup(nr: u64) -> Option<&'static Syscall> {
 pub(crate) fn dispatch(cx: &mut Cx<'_>, nr: u64, raw: [u64; 6]) -> SyscallOutcome {
     let args = Args(raw);
     let entry = lookup(nr);
+    if crate::procinfo::may_read_proc(nr) {
+        // /proc renders from a snapshot; procfs cannot take the lock we hold.
+        crate::procinfo::refresh(cx);
+    }
     let result: SysResult<u64> = match entry.map(|e| e.status) {
         Some(Status::Implemented(h)) => (h.f)(cx, &args),
         Some(Status::Stubbed(errno, why)) => Err(SysError::new(errno, why)),

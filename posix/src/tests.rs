@@ -201,5 +201,6 @@ pub(crate) mod util {
 
 mod misc;
 mod poll;
+mod proc;
 mod process;
 mod threads;

@@ -164,6 +164,10 @@ impl Platform for Kernel {
         u64::from(cpu::cpuid(1, 0).3)
     }
 
+    fn free_memory(&self) -> Option<u64> {
+        Some(frames::free_bytes())
+    }
+
     fn current_tid(&self) -> Tid {
         crate::sched::current_tid()
     }

@@ -33,6 +33,8 @@ pub struct Files {
     pub cwd: Loc,
     /// Console/clock/random adapters the filesystems hold.
     pub bridge: Arc<Bridge>,
+    /// What /proc shows: the process publishes snapshots here.
+    pub proc: Arc<crate::vfs::procfs::ProcCell>,
     etc: EtcConfig,
     tmp_max_bytes: u64,
 }
@@ -49,13 +51,15 @@ impl Files {
     pub fn new(etc: EtcConfig, memory_bytes: u64) -> Self {
         let bridge = Arc::new(Bridge::new());
         let tmp_max_bytes = tmp_limit(memory_bytes);
-        let vfs = build(None, &etc, &bridge, tmp_max_bytes)
+        let proc = Arc::new(crate::vfs::procfs::ProcCell::new());
+        let vfs = build(None, &etc, &bridge, &proc, tmp_max_bytes)
             .expect("a namespace without an archive has nothing to validate");
         let cwd = vfs.root();
         Files {
             vfs,
             cwd,
             bridge,
+            proc,
             etc,
             tmp_max_bytes,
         }
@@ -67,7 +71,13 @@ impl Files {
     /// # Errors
     /// The archive's validation error.
     pub fn set_rootfs(&mut self, archive: &'static [u8]) -> Result<(), RootFsError> {
-        self.vfs = build(Some(archive), &self.etc, &self.bridge, self.tmp_max_bytes)?;
+        self.vfs = build(
+            Some(archive),
+            &self.etc,
+            &self.bridge,
+            &self.proc,
+            self.tmp_max_bytes,
+        )?;
         self.cwd = self.vfs.root();
         Ok(())
     }
@@ -93,16 +103,20 @@ fn build(
     archive: Option<&'static [u8]>,
     etc: &EtcConfig,
     bridge: &Arc<Bridge>,
+    proc: &Arc<crate::vfs::procfs::ProcCell>,
     tmp_max_bytes: u64,
 ) -> Result<Vfs, RootFsError> {
-    assemble(BootFs {
+    let vfs = assemble(BootFs {
         archive,
         etc: etc.clone(),
         clock: bridge.clone(),
         random: bridge.clone(),
         console: bridge.clone(),
         tmp_max_bytes,
-    })
+    })?;
+    // assemble made /proc; a failure would only leave it empty.
+    let _ = crate::vfs::procfs::mount_boot(&vfs, proc.clone());
+    Ok(vfs)
 }
 
 #[cfg(test)]

@@ -1,15 +1,18 @@
 //! mmap(2), munmap(2), mremap(2), mprotect(2), brk(2), madvise(2), msync(2) and the
 //! mlock(2) family: decode and validate
 //! per the man pages, then delegate to `crate::mm` (which owns the address
-//! space and the W^X policy). Only anonymous memory exists in this
-//! milestone; file mappings wait for the fd layer.
+//! space and the W^X policy). File mappings go to `Mm::mmap_file` (see
+//! `mm_file` for what MAP_SHARED and PROT_EXEC do); /dev/zero maps as
+//! anonymous memory, as on Linux.
 
 use crate::args::Args;
 use crate::bail;
 use crate::errno::SysResult;
-use crate::mm::PAGE;
+use crate::fd::Fd;
+use crate::mm::{FileMapRequest, PAGE};
 use crate::platform::Prot;
 use crate::process::Cx;
+use crate::vfs::types::{DevId, FileType};
 
 /// asm-generic/mman-common.h and asm/mman.h (x86).
 const PROT_READ: u32 = 0x1;
@@ -64,14 +67,32 @@ pub(crate) fn sys_mmap(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     if flags & MAP_HUGETLB != 0 {
         bail!(EINVAL, "MAP_HUGETLB: no huge pages");
     }
-    if flags & MAP_ANONYMOUS == 0 {
-        if (0..=2).contains(&fd) {
-            bail!(ENODEV, "the console cannot be mapped");
-        }
-        bail!(EBADF, "file mappings need the fd layer (not wired yet)");
-    }
     let fixed = flags & MAP_FIXED != 0;
     let noreplace = flags & MAP_FIXED_NOREPLACE != 0;
+    if flags & MAP_ANONYMOUS == 0 {
+        let file = cx.st.fds.get(Fd::try_from(i64::from(fd))?)?;
+        let meta = file.fstat()?;
+        match meta.file_type {
+            // zero(4): "mmap ... of /dev/zero is equivalent to anonymous memory".
+            FileType::CharDevice if meta.rdev == DevId::new(1, 5) => {}
+            FileType::Regular => {
+                let req = FileMapRequest {
+                    addr,
+                    len,
+                    prot,
+                    offset: off,
+                    shared: flags & MAP_TYPE != MAP_PRIVATE,
+                    fixed,
+                    noreplace,
+                };
+                return cx.st.mm.mmap_file(cx.p, file, req);
+            }
+            FileType::Directory | FileType::CharDevice | FileType::BlockDevice => {
+                bail!(ENODEV, "this file cannot be mapped")
+            }
+            _ => bail!(EACCES, "not a regular file"),
+        }
+    }
     cx.st.mm.mmap_anon(cx.p, addr, len, prot, fixed, noreplace)
 }
 
@@ -118,9 +139,9 @@ const MCL_FUTURE: i32 = 2;
 const MCL_ONFAULT: i32 = 4;
 const MLOCK_ONFAULT: u32 = 1;
 
-/// msync(addr, length, flags): anonymous memory has no backing file, so
-/// there is nothing to write back once the arguments are valid.
-pub(crate) fn sys_msync(_cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
+/// msync(addr, length, flags): private and read-only shared mappings have
+/// nothing to write back, so msync only validates (ENOMEM for unmapped).
+pub(crate) fn sys_msync(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let (addr, flags) = (a.raw(0), a.int(2));
     if !addr.is_multiple_of(PAGE) {
         bail!(EINVAL, "address not page-aligned");
@@ -131,6 +152,7 @@ pub(crate) fn sys_msync(_cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     if flags & MS_ASYNC != 0 && flags & MS_SYNC != 0 {
         bail!(EINVAL, "MS_ASYNC with MS_SYNC");
     }
+    cx.st.mm.msync_check(addr, a.raw(1))?;
     Ok(0)
 }
 

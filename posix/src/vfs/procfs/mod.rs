@@ -200,6 +200,31 @@ pub fn new_procfs(
     })
 }
 
+/// Device number of /proc (anonymous major 0, after the boot filesystems).
+pub const PROC_DEV: DevId = DevId::new(0, 5);
+
+/// Mounts /proc on the boot namespace `vfs`, listing the boot mounts in
+/// `/proc/mounts`.
+///
+/// # Errors
+/// The mount's errnos (the boot namespace always has a `/proc` directory).
+pub fn mount_boot(vfs: &super::Vfs, source: Arc<dyn ProcSource>) -> SysResult<()> {
+    let entry = |source: &str, target: &str, fstype: &str, options: &str| MountEntry {
+        source: source.into(),
+        target: target.into(),
+        fstype: fstype.into(),
+        options: options.into(),
+    };
+    let mounts = alloc::vec![
+        entry("rootfs", "/", "rootfs", "ro,relatime"),
+        entry("devtmpfs", "/dev", "devtmpfs", "rw,nosuid,relatime"),
+        entry("tmpfs", "/dev/shm", "tmpfs", "rw,nosuid,nodev"),
+        entry("tmpfs", "/tmp", "tmpfs", "rw,nosuid,nodev"),
+        entry("proc", "/proc", "proc", "rw,nosuid,nodev,noexec,relatime"),
+    ];
+    vfs.mount(&vfs.root(), b"/proc", new_procfs(PROC_DEV, source, mounts))
+}
+
 /// Returns a stable inode number for a node.
 fn ino_of(node: Node) -> u64 {
     let fixed_ino = |list: &[(&str, Node)], base: u64| {
