@@ -11,6 +11,7 @@
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
+use core::ops::Bound::{Excluded, Unbounded};
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use spin::Mutex;
@@ -102,6 +103,10 @@ struct EpollCore {
     queue: WaitQueue,
     /// Set while this instance polls its items (breaks epoll cycles).
     busy: AtomicBool,
+    /// Where the next wait starts on the ready list: after the last item
+    /// reported, so level-triggered items take turns when `maxevents` is
+    /// smaller than the ready list (Linux re-queues them at the tail).
+    resume_after: Mutex<Option<Key>>,
 }
 
 /// One reported event: the mask and the user's data.
@@ -137,6 +142,7 @@ impl Epoll {
                 ready: Mutex::new(BTreeSet::new()),
                 queue: WaitQueue::new(hub),
                 busy: AtomicBool::new(false),
+                resume_after: Mutex::new(None),
             }),
             desc: OpenFileDescription::new(OpenFlags::try_from(o::RDWR).expect("O_RDWR is valid")),
             ino: next_ino(),
@@ -275,7 +281,17 @@ impl Epoll {
         if self.core.busy.swap(true, Ordering::Acquire) {
             return false; // an epoll cycle: this instance is already polling
         }
-        let keys: Vec<Key> = self.core.ready.lock().iter().copied().collect();
+        let keys: Vec<Key> = {
+            let ready = self.core.ready.lock();
+            match *self.core.resume_after.lock() {
+                Some(k) if consume => ready
+                    .range((Excluded(k), Unbounded))
+                    .chain(ready.range(..=k))
+                    .copied()
+                    .collect(),
+                _ => ready.iter().copied().collect(),
+            }
+        };
         let mut found = false;
         let mut items = self.core.items.lock();
         let mut drop_keys = Vec::new();
@@ -320,6 +336,7 @@ impl Epoll {
                 events: mask,
                 data: item.data,
             });
+            *self.core.resume_after.lock() = Some(key);
             if item.events & EPOLLONESHOT != 0 {
                 item.disabled = true;
                 drop_keys.push(key);
