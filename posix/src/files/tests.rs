@@ -302,3 +302,86 @@ fn rlimit_nofile_bounds_the_fd_table() {
     assert_eq!(t.open("/dev/null", 0), e(Errno::EMFILE));
     assert_eq!(t.sys(nr::DUP2, &[3, 5]), e(Errno::EBADF));
 }
+
+#[test]
+fn remaining_families_answer_like_linux() {
+    let t = T::new();
+    let fd = t.open("/tmp/f", RDWR_CREAT) as u64;
+    assert_eq!(t.write(fd as i64, b"0123456789"), 10);
+    // statx: mask has the basic stats, size at 40.
+    let p = t.s(0, "/tmp/f");
+    let at_fdcwd = (-100i64) as u64;
+    assert_eq!(t.sys(332, &[at_fdcwd, p, 0, 0x7ff, t.buf + 4096]), 0);
+    let size = u64::from_le_bytes(t.p.peek(t.buf + 4096 + 40, 8).unwrap().try_into().unwrap());
+    assert_eq!(size, 10);
+    // newfstatat with AT_EMPTY_PATH on the fd itself.
+    let empty = t.s(200, "");
+    assert_eq!(t.sys(262, &[fd, empty, t.buf + 4096, 0x1000]), 0);
+    assert_eq!(t.sys(262, &[fd, empty, t.buf + 4096, 0]), e(Errno::ENOENT));
+    assert_eq!(
+        t.sys(262, &[fd, empty, t.buf + 4096, 0x8]),
+        e(Errno::EINVAL)
+    );
+    // statfs: tmpfs magic on /tmp, ST_RDONLY on /.
+    assert_eq!(t.sys(137, &[p, t.buf + 4096]), 0);
+    assert_eq!(
+        t.p.peek(t.buf + 4096, 4).unwrap(),
+        0x0102_1994u32.to_le_bytes()
+    );
+    let root = t.s(300, "/");
+    assert_eq!(t.sys(137, &[root, t.buf + 4096]), 0);
+    assert_eq!(t.p.peek(t.buf + 4096 + 80, 1).unwrap(), [1]);
+    // access: W_OK on the read-only root is EROFS; bad bits EINVAL.
+    let hosts = t.s(400, "/etc/hosts");
+    assert_eq!(t.sys(21, &[hosts, 2]), e(Errno::EROFS));
+    assert_eq!(t.sys(21, &[hosts, 0]), 0);
+    assert_eq!(t.sys(21, &[hosts, 8]), e(Errno::EINVAL));
+    // utimensat with explicit times, read back by stat (mtime at 88).
+    let mut ts = Vec::new();
+    for v in [5i64, 0, 77, 0] {
+        ts.extend_from_slice(&v.to_le_bytes());
+    }
+    poke(&t.proc, &t.p, t.buf + 8192, &ts);
+    assert_eq!(t.sys(280, &[at_fdcwd, p, t.buf + 8192, 0]), 0);
+    assert_eq!(t.sys(nr::STAT, &[p, t.buf + 4096]), 0);
+    assert_eq!(t.p.peek(t.buf + 4096 + 88, 8).unwrap(), 77i64.to_le_bytes());
+    // fallocate extends; PUNCH_HOLE without KEEP_SIZE is EINVAL.
+    assert_eq!(t.sys(285, &[fd, 0, 0, 4096]), 0);
+    assert_eq!(t.stat_size("/tmp/f"), 4096);
+    assert_eq!(t.sys(285, &[fd, 2, 0, 10]), e(Errno::EINVAL));
+    // sendfile and copy_file_range to a second file.
+    let g = t.open("/tmp/g", RDWR_CREAT) as u64;
+    assert_eq!(t.sys(40, &[g, fd, 0, 4]), 4); // from the offset, 10
+    let off_p = t.buf + 12288;
+    poke(&t.proc, &t.p, off_p, &2u64.to_le_bytes());
+    assert_eq!(t.sys(40, &[g, fd, off_p, 3]), 3);
+    assert_eq!(t.p.peek_u64(off_p), Some(5));
+    assert_eq!(t.sys(326, &[fd, 0, g, 0, 2, 1]), e(Errno::EINVAL));
+    // link, renameat2 NOREPLACE, readlinkat of a non-link.
+    let (gp, hp) = (t.s(500, "/tmp/g"), t.s(600, "/tmp/h"));
+    assert_eq!(t.sys(86, &[gp, hp]), 0);
+    assert_eq!(
+        t.sys(316, &[at_fdcwd, gp, at_fdcwd, hp, 1]),
+        e(Errno::EEXIST)
+    );
+    assert_eq!(
+        t.sys(267, &[at_fdcwd, hp, t.buf + 4096, 10]),
+        e(Errno::EINVAL)
+    );
+    // fchdir, fsync, flock, ioctls, close_range.
+    let dfd = t.open("/tmp", 0o200000) as u64;
+    assert_eq!(t.sys(81, &[dfd]), 0);
+    assert_eq!(t.sys(81, &[fd]), e(Errno::ENOTDIR));
+    assert_eq!(t.sys(74, &[fd]), 0);
+    assert_eq!(t.sys(73, &[fd, 2]), 0);
+    assert_eq!(t.sys(73, &[fd, 3]), e(Errno::EINVAL));
+    assert_eq!(t.sys(16, &[fd, 0x5451, 0]), 0); // FIOCLEX
+    assert_eq!(t.sys(nr::FCNTL, &[fd, 1]), 1);
+    assert_eq!(t.sys(16, &[fd, 0x5401, t.buf]), e(Errno::ENOTTY)); // TCGETS
+    assert_eq!(t.sys(nr::LSEEK, &[fd, 4000, 0]), 4000);
+    assert_eq!(t.sys(16, &[fd, 0x541b, t.buf]), 0); // FIONREAD
+    assert_eq!(t.p.peek(t.buf, 4).unwrap(), 96i32.to_le_bytes());
+    assert_eq!(t.sys(436, &[3, u64::from(u32::MAX), 0]), 0);
+    assert_eq!(t.sys(nr::CLOSE, &[fd]), e(Errno::EBADF));
+    assert_eq!(t.sys(nr::FSTAT, &[1, t.buf + 4096]), 0);
+}

@@ -57,6 +57,11 @@ pub(crate) fn file_arg(cx: &Cx<'_>, a: &Args, i: usize) -> SysResult<Arc<dyn Fil
 /// EBADF for a bad dirfd, ENOTDIR when it is not a directory (or has no
 /// place in the namespace, like a pipe).
 pub(crate) fn start(cx: &Cx<'_>, dirfd: i32, path: &[u8], flags: AtFlags) -> SysResult<Loc> {
+    // getname() refuses "" before any dirfd check unless AT_EMPTY_PATH
+    // (path_resolution(7): "empty pathname ... ENOENT").
+    if path.is_empty() && !flags.empty_path() {
+        bail!(ENOENT, "empty path");
+    }
     if dirfd == AT_FDCWD || path.first() == Some(&b'/') {
         return Ok(cx.st.files.cwd.clone());
     }

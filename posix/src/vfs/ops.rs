@@ -395,6 +395,11 @@ impl Vfs {
             Ok(t) if t.mount != np.dir.mount => {
                 return err(Errno::EBUSY, "rename onto a mount point")
             }
+            // fs/namei.c do_renameat2 checks NOREPLACE before vfs_rename's
+            // same-inode shortcut: a hard link to the source is EEXIST too.
+            Ok(_) if flags.has(RenameFlags::NOREPLACE) => {
+                return err(Errno::EEXIST, "RENAME_NOREPLACE onto an existing name")
+            }
             Ok(_) => {}
             Err(e) if e.errno == Errno::ENOENT => {}
             Err(e) => return Err(e),
