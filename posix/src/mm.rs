@@ -25,6 +25,13 @@
 //! reservation (RLIMIT_STACK) that does not grow further, with a 64 KiB
 //! guard region below it (Linux: 1 MiB `stack_guard_gap`); `MAP_SHARED`
 //! anonymous memory behaves as private (one process, no fork).
+//!
+//! File mappings (`VmaKind::File`, in `mm_file`): pages are read from the
+//! file at first touch; MAP_SHARED is read-only, SIGBUS beyond the end of
+//! the file. Out of frames: mmap and brk still reserve lazily (Linux
+//! overcommit), eager population gives ENOMEM, and a demand fault that
+//! finds no frame is [`FaultError::OutOfMemory`] (the kernel reports it and
+//! ends the program like Linux's OOM killer).
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
