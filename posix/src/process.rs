@@ -151,7 +151,7 @@ pub(crate) struct ThreadState {
     pub sig: crate::signal::ThreadSignals,
 }
 
-/// A handler's request to wait (see [`Cx::block_until`]).
+/// A handler's request to wait (see `Cx::block_until`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Block {
     /// Monotonic deadline in ns, if the wait is bounded.
@@ -328,7 +328,7 @@ impl Process {
     /// pending signals on the way out (which may rewrite every register:
     /// then the outcome is [`SyscallOutcome::ReturnRegs`]).
     ///
-    /// A handler that must wait asks for it through [`Cx::block_until`];
+    /// A handler that must wait asks for it through `Cx::block_until`;
     /// the lock is dropped while the thread blocks (so other threads can
     /// run system calls) and the handler runs again afterwards. A signal
     /// to deliver ends the wait: EINTR, or a restart under SA_RESTART.
@@ -453,7 +453,7 @@ impl Process {
     }
 
     /// Describes the mapping containing `addr` for fault reports (e.g.
-    /// "unmapped", "[heap] rw- 0x...-0x...", "program text r-x ...").
+    /// "unmapped", "\[heap\] rw- 0x...-0x...", "program text r-x ...").
     pub fn describe_addr(&self, addr: u64) -> String {
         // try_lock: the kernel may call this from a fault report while a
         // syscall holds the lock on another path; never deadlock there.

@@ -4,7 +4,7 @@
 //! pairs ending with AT_NULL; above them the 16 AT_RANDOM bytes, the
 //! AT_PLATFORM string, the argv and envp strings, the AT_EXECFN string and
 //! an 8-byte end marker at the stack top. `rsp` is 16-byte aligned at entry.
-//! Neighbours: `loader` (calls [`build`]), `uaccess` (writes it).
+//! Neighbours: `loader` (calls `build`), `uaccess` (writes it).
 
 use alloc::string::String;
 use alloc::vec::Vec;

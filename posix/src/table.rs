@@ -1,7 +1,7 @@
 //! The one table of Linux x86_64 syscalls (numbers and names from
 //! arch/x86/entry/syscalls/syscall_64.tbl, 0..=462) with each call's status
 //! here: implemented (with its handler), stubbed (a fixed errno, quietly) or
-//! ENOSYS (reported once on the console). [`dispatch`] routes every call
+//! ENOSYS (reported once on the console). `dispatch` routes every call
 //! through it, and docs/syscalls.md is generated from it
 //! ([`render_markdown`]), so the table is the single source of truth.
 //! Neighbours: handlers in `sys/`, `trace` (the strace-style line).
@@ -158,7 +158,7 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
     nosys(58, "vfork"),
     nosys(59, "execve"),
     imp(60, "exit", 1, sys::exit::sys_exit),
-    nosys(61, "wait4"),
+    imp(61, "wait4", 4, sys::wait::sys_wait4),
     imp(62, "kill", 2, sys::kill::sys_kill),
     imp(63, "uname", 1, sys::uname::sys_uname),
     nosys(64, "semget"),
@@ -394,7 +394,7 @@ pub static SYSCALLS: [Syscall; MAX_NR as usize + 1] = [
     nosys(244, "mq_notify"),
     nosys(245, "mq_getsetattr"),
     nosys(246, "kexec_load"),
-    nosys(247, "waitid"),
+    imp(247, "waitid", 5, sys::wait::sys_waitid),
     nosys(248, "add_key"),
     nosys(249, "request_key"),
     nosys(250, "keyctl"),

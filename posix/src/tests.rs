@@ -203,4 +203,5 @@ mod misc;
 mod poll;
 mod proc;
 mod process;
+mod stubs;
 mod threads;

@@ -142,6 +142,20 @@ fn disposition(st: &State, sig: u32) -> Disposition {
     }
 }
 
+/// Discards `sig` from every pending set if its action now ignores it
+/// (POSIX sigaction: "setting a signal action to SIG_IGN for a signal that
+/// is pending shall cause the pending signal to be discarded"; Linux's
+/// do_sigaction also does it for SIG_DFL of a default-ignored signal).
+pub(crate) fn discard_if_ignored(st: &mut State, sig: u32) {
+    if disposition(st, sig) != Disposition::Ignore {
+        return;
+    }
+    st.signals.pending &= !bit(sig);
+    for t in st.threads.values_mut() {
+        t.sig.pending &= !bit(sig);
+    }
+}
+
 fn thread_sig(st: &mut State, tid: Tid) -> &mut ThreadSignals {
     &mut st.threads.entry(tid).or_default().sig
 }

@@ -51,6 +51,7 @@ pub mod truncate;
 pub mod uname;
 pub mod unlink;
 pub mod utimensat;
+pub mod wait;
 pub mod write;
 
 use alloc::vec::Vec;

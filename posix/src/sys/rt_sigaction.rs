@@ -73,6 +73,7 @@ pub(crate) fn sys_rt_sigaction(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let old = cx.st.signals.actions[idx - 1];
     if let Some(b) = new {
         cx.st.signals.actions[idx - 1] = b;
+        crate::signal::discard_if_ignored(cx.st, u32::try_from(idx).unwrap_or(0));
     }
     if !oact.is_null() {
         cx.copy_out(oact, &old)?;
