@@ -5,7 +5,7 @@
 //! EINTR-or-restart decision for a system call a signal interrupted
 //! (arch/x86/kernel/signal.c `handle_signal`). Key types: [`UserRegs`],
 //! [`ThreadSignals`]. Neighbours: `frame` (byte layout), `process` (calls
-//! [`syscall_exit`] after every syscall, [`fault`] for user exceptions),
+//! `syscall_exit` after every syscall, `fault` for user exceptions),
 //! `sys::rt_sigaction` and `sys::kill` (the system calls).
 
 pub mod frame;

@@ -1,4 +1,4 @@
-//! getcwd(2), chdir(2), fchdir(2): the working directory is a [`Loc`]
+//! getcwd(2), chdir(2), fchdir(2): the working directory is a `Loc`
 //! in `Files::cwd`; getcwd names it with `Vfs::path_of`.
 
 use crate::args::{ret_usize, Args};
