@@ -27,6 +27,8 @@ pub struct Overrides {
     pub trace: bool,
     /// Print the kernel's debug lines (boot-to-main time, memory).
     pub debug: bool,
+    /// Fault in the kernel on purpose after boot (tests the crash report).
+    pub crash_test: bool,
 }
 
 /// Why a command line could not be parsed.
@@ -122,6 +124,10 @@ pub fn encode(o: &Overrides) -> String {
         sep(&mut out);
         out.push_str("rr.debug");
     }
+    if o.crash_test {
+        sep(&mut out);
+        out.push_str("rr.crash-test");
+    }
     out
 }
 
@@ -144,6 +150,8 @@ pub fn parse(line: &str) -> Result<Overrides, CmdlineError> {
             o.trace = true;
         } else if tok == "rr.debug" {
             o.debug = true;
+        } else if tok == "rr.crash-test" {
+            o.crash_test = true;
         } else {
             return Err(CmdlineError::UnknownToken(tok.into()));
         }
@@ -184,6 +192,7 @@ mod tests {
             args: Some(vec!["".into(), "two words".into(), "rr.trace".into()]),
             trace: true,
             debug: true,
+            crash_test: true,
         };
         let line = encode(&o);
         assert!(!line.contains('\t'));
@@ -234,6 +243,7 @@ mod tests {
             args: Some(vec!["other".into(), "args".into()]),
             trace: false,
             debug: false,
+            crash_test: false,
         });
         assert_eq!(c.env, vec!["GREETING=yo", "KEEP=1", "NEW=2"]);
         assert_eq!(c.args, vec!["other", "args"]);

@@ -193,6 +193,9 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
             frames::free_bytes() >> 20
         );
     }
+    if overrides.crash_test {
+        crash_test(kstack);
+    }
     let frame = TrapFrame {
         rip: entry.rip,
         rsp: entry.rsp,
@@ -202,6 +205,18 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
         ..TrapFrame::default()
     };
     idt::enter_user(&frame)
+}
+
+/// Reads the guard page below the kernel stack: a ring-0 page fault whose
+/// report (registers, symbolised backtrace, status 125) the smoke test checks.
+#[inline(never)]
+fn crash_test(kstack_top: u64) {
+    kprintln!("crash test: reading the kernel stack's guard page");
+    let guard = kstack_top - 65536 - 4096;
+    // SAFETY: not safe on purpose: the address is the unmapped guard page,
+    // so this read faults and the trap path stops the VM; it never returns.
+    let v = unsafe { core::ptr::read_volatile(guard as *const u64) };
+    kprintln!("crash test: the guard page was readable ({v:#x}): paging is wrong");
 }
 
 /// TSC checkpoints of the boot sequence, printed with `rumprun run --debug`.

@@ -47,6 +47,8 @@ pub struct RunOptions {
     pub trace: bool,
     /// Print the kernel's debug lines.
     pub debug: bool,
+    /// Make the kernel fault on purpose after boot.
+    pub crash_test: bool,
     /// Print the command instead of running it.
     pub dry_run: bool,
     /// Stop the VM after this long.
@@ -210,6 +212,7 @@ pub fn run(
         args: (!opts.args.is_empty()).then(|| opts.args.clone()),
         trace: opts.trace,
         debug: opts.debug,
+        crash_test: opts.crash_test,
     };
     let choice = accel::choose(opts.accel, accel_env, host)?;
     // Notes and the dry-run line are best effort: a closed stream must not

@@ -83,6 +83,9 @@ struct RunArgs {
     /// Print the kernel's debug lines (boot-to-main time by the TSC, free memory).
     #[arg(long)]
     debug: bool,
+    /// Boot, then fault in the kernel on purpose: checks the crash report (status 125).
+    #[arg(long, hide = true)]
+    kernel_crash_test: bool,
     /// Print the QEMU command line instead of booting.
     #[arg(long)]
     dry_run: bool,
@@ -136,6 +139,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<u8> {
         machine: a.machine,
         trace: a.trace,
         debug: a.debug,
+        crash_test: a.kernel_crash_test,
         dry_run: a.dry_run,
         timeout: a.timeout,
         accel: a.accel,

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Boot smoke test: bakes examples/hello with this tree's tools and kernel,
+# boots it on both QEMU machine types (microvm, q35) and checks output and
+# exit status, then checks the kernel's crash report (a deliberate ring-0
+# page fault: register dump, symbolised backtrace, status 125).
+# Usage: scripts/smoke.sh TOOLS_DIR KERNEL TIMEOUT_SECS
+set -uo pipefail
+tools=$1 kernel=$2 timeout=$3
+mkdir -p build
+"$tools/rumprun-cc" -O2 -o build/hello examples/hello/hello.c || exit 1
+"$tools/rumprun" bake build/hello -o build/hello.img --kernel "$kernel" -e GREETING=hi -- world || exit 1
+passed=0 failed=0
+check() { # name, expected status, command output, status, grep pattern...
+	local name=$1 want=$2 out=$3 st=$4; shift 4
+	local ok=1
+	[[ $st == "$want" ]] || { echo "smoke: $name: status $st, expected $want"; ok=0; }
+	for pat in "$@"; do
+		grep -q -- "$pat" <<<"$out" || { echo "smoke: $name: output lacks '$pat'"; ok=0; }
+	done
+	if ((ok)); then echo "PASS $name"; passed=$((passed + 1)); else echo "$out"; echo "FAIL $name"; failed=$((failed + 1)); fi
+}
+for m in microvm q35; do
+	st=0; out=$("$tools/rumprun" run --machine "$m" --timeout "$timeout" build/hello.img </dev/null 2>&1) || st=$?
+	check "hello on $m" 0 "$out" "$st" 'hi, world!'
+done
+st=0; out=$("$tools/rumprun" run --kernel-crash-test --timeout "$timeout" build/hello.img </dev/null 2>&1) || st=$?
+check "kernel crash report" 125 "$out" "$st" 'KERNEL FAULT: page fault' 'cr2 ' 'backtrace:' 'crash_test'
+echo "$passed passed, $failed failed"
+((failed == 0))
