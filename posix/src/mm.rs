@@ -28,8 +28,9 @@
 //!
 //! File mappings (`VmaKind::File`, in `mm_file`): pages are read from the
 //! file at first touch; MAP_SHARED is read-only, SIGBUS beyond the end of
-//! the file. Out of frames: mmap and brk still reserve lazily (Linux
-//! overcommit), eager population gives ENOMEM, and a demand fault that
+//! the file. Out of frames: a writable anonymous mmap larger than the free
+//! memory is ENOMEM (Linux's heuristic overcommit); smaller mmaps and brk
+//! reserve lazily (Linux overcommit), eager population gives ENOMEM, and a demand fault that
 //! finds no frame is [`FaultError::OutOfMemory`] (the kernel reports it and
 //! ends the program like Linux's OOM killer).
 
@@ -415,6 +416,13 @@ impl Mm {
         }
         let len = page_up(len).ok_or(err!(ENOMEM, "length overflows"))?;
         check_wx(prot, false)?;
+        // Linux's heuristic overcommit (OVERCOMMIT_GUESS, mm/util.c
+        // __vm_enough_memory): one writable private request larger than
+        // the memory there is fails at once with ENOMEM instead of being
+        // killed later; smaller ones are reserved lazily as above.
+        if prot.write && p.free_memory().is_some_and(|free| len > free) {
+            bail!(ENOMEM, "larger than the free memory (overcommit heuristic)");
+        }
         let vma = |end| Vma {
             end,
             prot,

@@ -37,6 +37,8 @@ pub struct MockPlatform {
     pub map_calls: Cell<u64>,
     /// The thread `current_tid` reports.
     pub tid: Cell<u32>,
+    /// What `free_memory` reports (`None`: unknown, like the default).
+    pub free: Cell<Option<u64>>,
     /// Threads started by `spawn_thread`: (tid, stack, tls).
     pub spawned: RefCell<Vec<(u32, u64, Option<u64>)>>,
     /// Every `block` call's deadline, in order.
@@ -69,6 +71,7 @@ impl MockPlatform {
             frames_left: Cell::new(u64::MAX),
             map_calls: Cell::new(0),
             tid: Cell::new(1),
+            free: Cell::new(None),
             spawned: RefCell::new(Vec::new()),
             blocks: RefCell::new(Vec::new()),
             block_results: RefCell::new(alloc::collections::VecDeque::new()),
@@ -227,6 +230,10 @@ impl Platform for MockPlatform {
 
     fn fs_base(&self) -> u64 {
         self.fs.get()
+    }
+
+    fn free_memory(&self) -> Option<u64> {
+        self.free.get()
     }
 
     fn current_tid(&self) -> u32 {

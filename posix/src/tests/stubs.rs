@@ -58,3 +58,14 @@ fn sig_ign_discards_a_pending_signal() {
     assert_eq!(sys(&proc, &p, RT_SIGPENDING, &[m + 8, 8]), 0);
     assert_eq!(p.peek_u64(m + 8), Some(0), "discarded when set to SIG_IGN");
 }
+
+#[test]
+fn writable_mapping_larger_than_free_memory_is_enomem() {
+    let (proc, p, _) = loaded(false);
+    p.free.set(Some(32 << 20));
+    // mmap(NULL, 64 MiB, RW, MAP_PRIVATE|MAP_ANONYMOUS)
+    assert_eq!(sys(&proc, &p, 9, &[0, 64 << 20, 3, 0x22, u64::MAX, 0]), -12);
+    // PROT_NONE reservations (no commitment) and smaller ones still work.
+    assert!(sys(&proc, &p, 9, &[0, 64 << 20, 0, 0x22, u64::MAX, 0]) > 0);
+    assert!(sys(&proc, &p, 9, &[0, 16 << 20, 3, 0x22, u64::MAX, 0]) > 0);
+}
