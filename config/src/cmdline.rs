@@ -29,6 +29,9 @@ pub struct Overrides {
     pub debug: bool,
     /// Fault in the kernel on purpose after boot (tests the crash report).
     pub crash_test: bool,
+    /// Replacement network settings (`rr.ip=`, `rr.gw=`, ...); `None`
+    /// keeps the baked ones.
+    pub net: Option<crate::net::NetConfig>,
 }
 
 /// Why a command line could not be parsed.
@@ -193,6 +196,7 @@ mod tests {
             trace: true,
             debug: true,
             crash_test: true,
+            net: None,
         };
         let line = encode(&o);
         assert!(!line.contains('\t'));
@@ -244,6 +248,7 @@ mod tests {
             trace: false,
             debug: false,
             crash_test: false,
+            net: None,
         });
         assert_eq!(c.env, vec!["GREETING=yo", "KEEP=1", "NEW=2"]);
         assert_eq!(c.args, vec!["other", "args"]);

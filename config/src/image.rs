@@ -80,6 +80,8 @@ pub struct ImageConfig {
     pub hostname: String,
     /// Memory the launcher gives the VM unless `-m` says otherwise, in MiB.
     pub memory_mib: u32,
+    /// Network settings of the first NIC.
+    pub net: crate::net::NetConfig,
 }
 
 /// A byte range inside the payload.

@@ -14,6 +14,7 @@ extern crate std;
 pub mod cmdline;
 pub mod exit;
 pub mod image;
+pub mod net;
 pub mod rootfs;
 pub mod symbols;
 

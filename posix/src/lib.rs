@@ -20,6 +20,7 @@ pub mod loader;
 pub mod mm;
 #[cfg(any(test, feature = "testing"))]
 pub mod mock;
+pub mod net;
 pub mod platform;
 pub mod process;
 mod procinfo;

@@ -161,4 +161,12 @@ pub trait Platform {
     /// rt_sigreturn). `posix` clears MXCSR's reserved bits first; the
     /// platform must still refuse any image that would fault FXRSTOR.
     fn fpu_restore(&self, image: &[u8; 512]);
+
+    /// Asks the platform to call `Process::net_poll` at monotonic time
+    /// `at_ns` (the network stack's next timer: a retransmission, a
+    /// delayed ACK, DHCP renewal), replacing any earlier request; `None`
+    /// cancels it. Called by the socket layer after it ran the stack.
+    fn set_net_timer(&self, at_ns: Option<u64>) {
+        let _ = at_ns;
+    }
 }

@@ -446,6 +446,35 @@ impl Process {
         }
     }
 
+    /// Hands the first NIC to the socket layer (the kernel, at boot, before
+    /// the program runs). Without one only loopback exists.
+    pub fn attach_nic<P: Platform>(
+        &self,
+        p: &P,
+        dev: alloc::boxed::Box<dyn crate::net::NetDevice>,
+    ) {
+        // Filled in by the inet layer (net::inet); until then the NIC is unused.
+        let _ = (p, dev);
+    }
+
+    /// Runs the network stack (the kernel calls it on a NIC interrupt and
+    /// when the time asked through `Platform::set_net_timer` comes): takes
+    /// received frames, runs timers, sends what is queued, wakes threads
+    /// waiting on sockets whose readiness changed. Returns the monotonic
+    /// time at which it wants to run again. Must be called with no syscall
+    /// in progress on this CPU (interrupts taken in ring 3 or in idle).
+    pub fn net_poll<P: Platform>(&self, p: &P) -> Option<u64> {
+        let _ = p;
+        None
+    }
+
+    /// Tells whether the NIC is configured (a static address, or a DHCP
+    /// lease), or there is no NIC: the kernel waits for this, bounded,
+    /// before the program starts, so a client's first connect can work.
+    pub fn net_ready(&self) -> bool {
+        true
+    }
+
     /// Returns the locked state (host tests only).
     #[cfg(test)]
     pub(crate) fn state_for_tests(&self) -> spin::MutexGuard<'_, State> {

@@ -126,6 +126,7 @@ pub(crate) mod util {
             gid: 100,
             hostname: "box".into(),
             memory_mib: 64,
+            net: Default::default(),
         }
     }
 

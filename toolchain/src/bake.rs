@@ -222,6 +222,7 @@ pub fn bake(
         gid: 0,
         hostname: opts.hostname.clone().unwrap_or_else(|| name.clone()),
         memory_mib: opts.memory_mib,
+        net: Default::default(),
     };
     let nsyms = kernel.symbols.len();
     let syms = symbols::encode(kernel.symbols.clone());

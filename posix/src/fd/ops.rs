@@ -280,6 +280,12 @@ pub trait FileOps: Send + Sync {
     /// Returns the object as `Any`, for calls that act on one object kind
     /// (timerfd_settime, epoll_ctl, F_SETPIPE_SZ) to downcast; `None` by
     /// default.
+    /// The socket calls, if this object is a socket (socket(2) and
+    /// friends fail with ENOTSOCK otherwise).
+    fn as_socket(&self) -> Option<&dyn crate::net::Socket> {
+        None
+    }
+
     fn as_any(&self) -> Option<&dyn core::any::Any> {
         None
     }
