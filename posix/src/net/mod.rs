@@ -15,4 +15,6 @@ pub mod addr;
 pub mod socket;
 
 pub use addr::{SockAddr, UnixAddr};
-pub use socket::{Connecting, MsgFlags, Received, Shutdown, SockCommon, SockOptions, Socket};
+pub use socket::{
+    Connecting, MsgFlags, Received, Shutdown, SockCommon, SockEnv, SockOptions, Socket,
+};

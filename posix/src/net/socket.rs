@@ -14,6 +14,7 @@ use spin::Mutex;
 
 use crate::errno::SysResult;
 use crate::fd::FileOps;
+use crate::files::Files;
 use crate::net::addr::SockAddr;
 
 /// `AF_UNIX` (bits/socket.h).
@@ -151,6 +152,13 @@ pub struct SockCommon {
     pub opts: Mutex<SockOptions>,
 }
 
+/// What socket calls that name addresses may need from the process: the
+/// namespace and working directory (AF_UNIX path names, unix(7)).
+pub struct SockEnv<'a> {
+    /// The process's files (VFS, cwd, umask).
+    pub files: &'a mut Files,
+}
+
 /// The socket calls. Methods that would block return EAGAIN; methods a
 /// kind does not support keep the default, which returns the errno Linux
 /// gives (cited per method).
@@ -165,7 +173,7 @@ pub trait Socket: Send + Sync {
     fn protocol(&self) -> i32;
 
     /// bind(2). EINVAL if already bound, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT.
-    fn bind(&self, addr: &SockAddr) -> SysResult<()>;
+    fn bind(&self, env: &mut SockEnv<'_>, addr: &SockAddr) -> SysResult<()>;
 
     /// listen(2); `backlog` already clamped to `SOMAXCONN` (4096). Binds
     /// to an ephemeral port if unbound. listen(2): "EOPNOTSUPP The socket
@@ -191,7 +199,7 @@ pub trait Socket: Send + Sync {
     /// connect(2). EISCONN, EALREADY (a connect is in progress),
     /// ECONNREFUSED, ENETUNREACH, EAFNOSUPPORT. For datagram sockets sets
     /// the default peer (AF_UNSPEC dissolves it).
-    fn connect(&self, addr: &SockAddr) -> SysResult<Connecting>;
+    fn connect(&self, env: &mut SockEnv<'_>, addr: &SockAddr) -> SysResult<Connecting>;
 
     /// The outcome of a connect in progress: `None` while the handshake
     /// runs; `Some(Ok)` once connected; `Some(Err)` (and SO_ERROR cleared)
@@ -205,7 +213,13 @@ pub trait Socket: Send + Sync {
     /// EPIPE after shutdown or a reset (the caller raises SIGPIPE unless
     /// MSG_NOSIGNAL); EMSGSIZE for a datagram too big; EDESTADDRREQ,
     /// ENOTCONN.
-    fn send(&self, data: &[u8], to: Option<&SockAddr>, flags: MsgFlags) -> SysResult<usize>;
+    fn send(
+        &self,
+        env: &mut SockEnv<'_>,
+        data: &[u8],
+        to: Option<&SockAddr>,
+        flags: MsgFlags,
+    ) -> SysResult<usize>;
 
     /// Receives into `buf` (MSG_PEEK leaves the data). `Ok(len 0)` is end
     /// of stream; EAGAIN when nothing waits; ENOTCONN, ECONNRESET.
