@@ -33,6 +33,10 @@ pub enum NewNode<'a> {
     Dir,
     /// A symbolic link with this target.
     Symlink(&'a [u8]),
+    /// A socket inode (`S_IFSOCK`), the name bind(2) gives an AF_UNIX
+    /// socket (unix(7), "Pathname sockets"); `net::unix` keeps which
+    /// socket it names.
+    Socket,
 }
 
 /// A filesystem object. Names are byte strings without `/` or NUL, never

@@ -250,6 +250,24 @@ impl Vfs {
         Ok(())
     }
 
+    /// Creates a socket inode `path` with `mode` less the umask, the name
+    /// bind(2) gives an AF_UNIX socket (unix(7): "the socket is created
+    /// with the permissions 0777 & ~umask"), and returns where it is.
+    ///
+    /// # Errors
+    /// EEXIST (bind(2) reports EADDRINUSE), ENOENT, ENOTDIR, EROFS,
+    /// EPERM (a directory with fixed names), the walk's errnos.
+    pub fn mksock(&self, at: &Loc, path: &[u8], mode: Mode) -> SysResult<Loc> {
+        let (dir, name) = self.new_name(at, path, false)?;
+        let inode = dir
+            .inode
+            .create(&name, NewNode::Socket, mode.masked(self.umask()))?;
+        Ok(Loc {
+            mount: dir.mount,
+            inode,
+        })
+    }
+
     /// Creates a symbolic link `path` holding `target` (symlink(2)).
     ///
     /// # Errors

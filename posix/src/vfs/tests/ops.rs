@@ -793,3 +793,28 @@ fn concurrent_creates_in_one_directory_all_land() {
     }
     assert_eq!(v.read_dir_names("/").len(), 200);
 }
+
+#[test]
+fn mksock_makes_a_socket_inode_that_open_refuses_and_unlink_removes() {
+    let (v, _) = tvfs();
+    let loc = v.mksock(&v.root(), b"/s", Mode::new(0o777)).unwrap();
+    let m = stat(&v, "/s").unwrap();
+    assert_eq!(m.file_type, FileType::Socket);
+    assert_eq!(m.perm, 0o755);
+    assert_eq!(m.size, 0);
+    assert_eq!(m.ino, loc.metadata().ino);
+    assert_eq!(
+        errno_of(v.mksock(&v.root(), b"/s", Mode::new(0o777))),
+        Errno::EEXIST
+    );
+    assert_eq!(
+        open(&v, "/s", o::RDWR).err().map(|e| e.errno),
+        Some(Errno::ENXIO)
+    );
+    assert_eq!(
+        errno_of(v.mksock(&v.root(), b"/nodir/s", Mode::new(0o777))),
+        Errno::ENOENT
+    );
+    v.unlink(&v.root(), b"/s").unwrap();
+    assert_eq!(errno_of(stat(&v, "/s")), Errno::ENOENT);
+}

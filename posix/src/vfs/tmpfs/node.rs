@@ -30,6 +30,8 @@ enum Content {
         parent: Weak<TmpNode>,
     },
     Symlink(Vec<u8>),
+    /// A socket inode: no content (the bound socket lives in `net::unix`).
+    Socket,
 }
 
 struct Inner {
@@ -213,7 +215,7 @@ impl TmpNode {
         match g.content {
             Content::File(_) => f(&mut g),
             Content::Dir { .. } => err(Errno::EISDIR, "is a directory"),
-            Content::Symlink(_) => err(Errno::EINVAL, "not a regular file"),
+            Content::Symlink(_) | Content::Socket => err(Errno::EINVAL, "not a regular file"),
         }
     }
 
@@ -368,6 +370,7 @@ impl Inode for TmpNode {
             ),
             Content::Symlink(t) if t.len() < SHORT_SYMLINK_LEN => (t.len() as u64, 0),
             Content::Symlink(t) => (t.len() as u64, PAGE / 512),
+            Content::Socket => (0, 0),
         };
         Metadata {
             dev: self.fs.dev,
@@ -544,6 +547,7 @@ impl Inode for TmpNode {
             ),
             // symlink(7): the permissions of a symlink are 0777 and unused.
             NewNode::Symlink(t) => (FileType::Symlink, Content::Symlink(t.to_vec()), 1, 0o777),
+            NewNode::Socket => (FileType::Socket, Content::Socket, 1, perm),
         };
         let is_dir = ft == FileType::Directory;
         let child = self.new_child(ft, perm, content, nlink);
@@ -648,6 +652,17 @@ impl Inode for TmpNode {
             .ok_or(error(Errno::EXDEV, "rename across filesystems"))?;
         let _ns = self.fs.namespace.lock();
         self.rename_impl(old_name, nd, new_name, flags)
+    }
+
+    /// open(2): "ENXIO ... The file is a UNIX domain socket".
+    fn open_special(
+        &self,
+        _flags: crate::vfs::flags::OpenFlags,
+    ) -> SysResult<Option<Arc<dyn crate::fd::FileOps>>> {
+        if self.file_type == FileType::Socket {
+            return err(Errno::ENXIO, "open of a socket");
+        }
+        Ok(None)
     }
 
     fn set_attr(&self, attr: &SetAttr) -> SysResult<()> {
