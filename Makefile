@@ -19,7 +19,7 @@ TOOLS := $(TARGET_DIR)/release
 # The boot smoke test's limit, in seconds, under TCG on 2 cores.
 SMOKE_TIMEOUT ?= 120
 
-.PHONY: all setup setup-quiet kernel tools install run test lint doc unit conformance smoke bench clean
+.PHONY: all setup setup-quiet kernel tools install run test lint doc unit conformance smoke e2e bench clean
 
 all: kernel tools
 
@@ -69,10 +69,20 @@ conformance: kernel tools
 smoke: kernel tools
 	bash scripts/smoke.sh $(TOOLS) $(KERNEL) $(SMOKE_TIMEOUT)
 
+# End-to-end network tests across the virtual NIC (tests/e2e/, driven by the
+# e2e binary of tests/harness): TCP echo with 200 connections and 256 MiB,
+# 10,000 UDP datagrams, an HTTP fetch from the guest, DHCP and static
+# configuration, a tap device in a network namespace. About 5 minutes (TCG).
+e2e: kernel tools
+	$(CARGO) run --release -p conformance-harness --bin e2e
+
 # Side-by-side benchmarks: unikernel vs a Debian Linux guest vs the host,
 # report in benches/reports/ (see benches/README.md). About 5-10 minutes.
+# Then TCP throughput (unikernel over -p vs host loopback) and the idle CPU
+# of a listening unikernel: benches/reports/DATE-net.md.
 bench: kernel tools
 	python3 benches/run --no-build
+	$(CARGO) run --release -p conformance-harness --bin e2e -- --bench
 
 clean:
 	$(CARGO) clean
