@@ -7,7 +7,10 @@
 //! `rr.env=K%3DV` adds or replaces one variable, `rr.args` says the default
 //! arguments are replaced (by the `rr.arg=` tokens that follow, possibly
 //! none), `rr.trace` turns on the syscall trace, `rr.debug` the kernel's
-//! debug lines. Values are percent-encoded so
+//! debug lines, `rr.hostname=` replaces the hostname, and the network
+//! tokens (`rr.ip=`, `rr.gw=`, `rr.dhcp`, `rr.dns=`, `rr.mtu=`, `rr.ip6=`,
+//! `rr.gw6=`; see [`crate::net::NetTokens`]) replace the whole network
+//! configuration. Values are percent-encoded so
 //! any byte except NUL survives. Unknown tokens are errors, not ignored, so a
 //! mismatched launcher and kernel fail loudly.
 
@@ -32,6 +35,8 @@ pub struct Overrides {
     /// Replacement network settings (`rr.ip=`, `rr.gw=`, ...); `None`
     /// keeps the baked ones.
     pub net: Option<crate::net::NetConfig>,
+    /// Replacement hostname (`rr.hostname=`); `None` keeps the baked one.
+    pub hostname: Option<String>,
 }
 
 /// Why a command line could not be parsed.
@@ -45,6 +50,8 @@ pub enum CmdlineError {
     EnvWithoutEquals(String),
     /// An `rr.arg=` before any `rr.args`.
     ArgBeforeArgs,
+    /// A bad network token or hostname, or an inconsistent set of them.
+    Net(crate::net::NetError),
 }
 
 impl core::fmt::Display for CmdlineError {
@@ -54,6 +61,7 @@ impl core::fmt::Display for CmdlineError {
             CmdlineError::BadEscape(t) => write!(f, "bad percent escape in {t:?}"),
             CmdlineError::EnvWithoutEquals(t) => write!(f, "environment entry {t:?} has no '='"),
             CmdlineError::ArgBeforeArgs => write!(f, "rr.arg= before rr.args"),
+            CmdlineError::Net(e) => write!(f, "network setting {e}"),
         }
     }
 }
@@ -131,12 +139,22 @@ pub fn encode(o: &Overrides) -> String {
         sep(&mut out);
         out.push_str("rr.crash-test");
     }
+    if let Some(h) = &o.hostname {
+        sep(&mut out);
+        out.push_str("rr.hostname=");
+        encode_into(&mut out, h);
+    }
+    for t in o.net.iter().flat_map(crate::net::NetConfig::tokens) {
+        sep(&mut out);
+        out.push_str(&t);
+    }
     out
 }
 
 /// Parses kernel command-line tokens back into overrides.
 pub fn parse(line: &str) -> Result<Overrides, CmdlineError> {
     let mut o = Overrides::default();
+    let mut net = crate::net::NetTokens::default();
     for tok in line.split_ascii_whitespace() {
         if let Some(v) = tok.strip_prefix("rr.env=") {
             let v = decode(v)?;
@@ -155,16 +173,24 @@ pub fn parse(line: &str) -> Result<Overrides, CmdlineError> {
             o.debug = true;
         } else if tok == "rr.crash-test" {
             o.crash_test = true;
+        } else if let Some(v) = tok.strip_prefix("rr.hostname=") {
+            let v = decode(v)?;
+            crate::net::check_hostname(&v).map_err(CmdlineError::Net)?;
+            o.hostname = Some(v);
+        } else if net.token(tok).map_err(CmdlineError::Net)? {
+            // Collected; checked as a whole below.
         } else {
             return Err(CmdlineError::UnknownToken(tok.into()));
         }
     }
+    o.net = net.finish().map_err(CmdlineError::Net)?;
     Ok(o)
 }
 
 impl ImageConfig {
     /// Applies run-time overrides: env entries replace same-named baked ones
-    /// (or are appended), a replacement argument list replaces the baked one.
+    /// (or are appended), a replacement argument list, hostname or network
+    /// configuration replaces the baked one.
     pub fn apply(&mut self, o: &Overrides) {
         for e in &o.env {
             let key = e.split('=').next().unwrap_or("");
@@ -180,12 +206,19 @@ impl ImageConfig {
         if let Some(args) = &o.args {
             self.args = args.clone();
         }
+        if let Some(h) = &o.hostname {
+            self.hostname = h.clone();
+        }
+        if let Some(net) = &o.net {
+            self.net = net.clone();
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
     use alloc::vec;
 
     #[test]
@@ -197,6 +230,7 @@ mod tests {
             debug: true,
             crash_test: true,
             net: None,
+            hostname: Some("web-1".into()),
         };
         let line = encode(&o);
         assert!(!line.contains('\t'));
@@ -236,6 +270,77 @@ mod tests {
     }
 
     #[test]
+    fn network_and_hostname_tokens_round_trip_and_apply() {
+        use crate::net::{Ipv4Mode, Ipv6Mode, NetConfig};
+        let net = NetConfig {
+            ipv4: Ipv4Mode::Static {
+                addr: [10, 0, 2, 15],
+                prefix: 24,
+                gateway: Some([10, 0, 2, 2]),
+            },
+            ipv6: Ipv6Mode::Off,
+            dns: vec![vec![10, 0, 2, 3], crate::net::parse_dns("fd00::3").unwrap()],
+            mtu: Some(1400),
+        };
+        let o = Overrides {
+            env: vec!["A=1".into()],
+            net: Some(net.clone()),
+            hostname: Some("web1".into()),
+            ..Default::default()
+        };
+        let line = encode(&o);
+        assert_eq!(
+            line,
+            "rr.env=A%3D1 rr.hostname=web1 rr.ip=10.0.2.15/24 rr.gw=10.0.2.2 rr.ip6=off \
+             rr.dns=10.0.2.3 rr.dns=fd00::3 rr.mtu=1400"
+        );
+        assert_eq!(parse(&line).unwrap(), o);
+        let forced = parse("rr.dhcp").unwrap().net.unwrap();
+        assert_eq!(forced, NetConfig::default());
+        let mut c = ImageConfig {
+            hostname: "hello".into(),
+            net: NetConfig {
+                ipv4: Ipv4Mode::Off,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        c.apply(&Overrides::default());
+        assert_eq!((c.hostname.as_str(), c.net.ipv4), ("hello", Ipv4Mode::Off));
+        c.apply(&o);
+        assert_eq!(c.hostname, "web1");
+        assert_eq!(c.net, net);
+    }
+
+    #[test]
+    fn bad_network_tokens_are_errors() {
+        for line in [
+            "rr.ip=10.0.2.15",
+            "rr.ip=10.0.2.15/24 rr.dhcp",
+            "rr.gw=10.0.2.2",
+            "rr.dns=",
+            "rr.mtu=big",
+            "rr.ip6=fd00::2",
+            "rr.hostname=a%20b",
+            "rr.hostname=",
+        ] {
+            assert!(
+                matches!(parse(line), Err(CmdlineError::Net(_))),
+                "{line}: {:?}",
+                parse(line)
+            );
+        }
+        assert_eq!(
+            parse("rr.ip=10.0.2.15").unwrap_err().to_string(),
+            "network setting \"rr.ip=10.0.2.15\": expected A.B.C.D/N such as 10.0.2.15/24"
+        );
+        assert!(matches!(
+            parse("rr.ipv4=1"),
+            Err(CmdlineError::UnknownToken(_))
+        ));
+    }
+
+    #[test]
     fn apply_merges_env_and_replaces_args() {
         let mut c = ImageConfig {
             args: vec!["world".into()],
@@ -249,6 +354,7 @@ mod tests {
             debug: false,
             crash_test: false,
             net: None,
+            hostname: None,
         });
         assert_eq!(c.env, vec!["GREETING=yo", "KEEP=1", "NEW=2"]);
         assert_eq!(c.args, vec!["other", "args"]);

@@ -214,6 +214,7 @@ pub fn run(
         debug: opts.debug,
         crash_test: opts.crash_test,
         net: None,
+        hostname: None,
     };
     let choice = accel::choose(opts.accel, accel_env, host)?;
     // Notes and the dry-run line are best effort: a closed stream must not
