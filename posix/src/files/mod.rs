@@ -35,6 +35,9 @@ pub struct Files {
     pub bridge: Arc<Bridge>,
     /// What /proc shows: the process publishes snapshots here.
     pub proc: Arc<crate::vfs::procfs::ProcCell>,
+    /// The names AF_UNIX sockets are bound to (abstract names, socket
+    /// inodes), kept across a rootfs rebuild.
+    pub unix: crate::net::unix::Names,
     etc: EtcConfig,
     tmp_max_bytes: u64,
 }
@@ -60,6 +63,7 @@ impl Files {
             cwd,
             bridge,
             proc,
+            unix: crate::net::unix::Names::default(),
             etc,
             tmp_max_bytes,
         }

@@ -13,6 +13,7 @@ pub mod device;
 pub use device::{NetDevice, Offload};
 pub mod addr;
 pub mod socket;
+pub mod unix;
 
 pub use addr::{SockAddr, UnixAddr};
 pub use socket::{

@@ -1,0 +1,900 @@
+//! The AF_UNIX protocol, after net/unix/af_unix.c: a [`Sock`] per socket
+//! (including a connection accepted but not yet taken by accept(2), an
+//! "embryo"), its receive queue (bytes for streams, messages for datagram
+//! and seqpacket sockets), connection state, shutdown bits, pending error
+//! and the bytes it has queued at its peers (`wmem`, bounded by
+//! SO_SNDBUF). Locking: one `Sock` lock at a time, never two (a datagram
+//! socket may send to itself), taken after the name table's lock when
+//! both are held; notifications go out with no lock held,
+//! since an epoll watcher may poll the socket at once. Socket calls are
+//! serialised by the process lock, so the two-step updates between a
+//! sender and a receiver are never seen half done.
+
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::sync::{Arc, Weak};
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use spin::Mutex;
+
+use super::{Names, Ucred, MAX_DGRAM_QLEN};
+use crate::errno::{Errno, SysResult};
+use crate::event::{ev, next_ino};
+use crate::files::Files;
+use crate::net::socket::{SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM};
+use crate::net::{MsgFlags, Received, SockAddr, UnixAddr};
+use crate::vfs::error::{err, error};
+use crate::vfs::flags::{AtFlags, Mode};
+use crate::vfs::types::FileType;
+use crate::wait::{WaitHub, WaitQueue};
+
+/// `RCV_SHUTDOWN` (include/net/sock.h).
+pub(super) const RCV: u8 = 1;
+/// `SEND_SHUTDOWN`.
+pub(super) const SEND: u8 = 2;
+/// `SHUTDOWN_MASK`.
+pub(super) const BOTH: u8 = 3;
+/// What a queued message costs its sender's SO_SNDBUF besides its bytes
+/// (Linux charges the skb's truesize; this keeps empty datagrams from
+/// being free).
+const MSG_OVERHEAD: usize = 512;
+/// `SOCK_RAW`: unix_create treats it as SOCK_DGRAM.
+const SOCK_RAW: i32 = 3;
+
+/// The three kinds of AF_UNIX socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Stream,
+    Dgram,
+    Seqpacket,
+}
+
+impl Kind {
+    /// Parses socket(2)'s kind (unix_create).
+    pub(super) fn from_raw(ty: i32) -> SysResult<Kind> {
+        match ty {
+            SOCK_STREAM => Ok(Kind::Stream),
+            SOCK_DGRAM | SOCK_RAW => Ok(Kind::Dgram),
+            SOCK_SEQPACKET => Ok(Kind::Seqpacket),
+            _ => err(Errno::ESOCKTNOSUPPORT, "AF_UNIX socket type"),
+        }
+    }
+
+    /// The `SOCK_*` number.
+    pub(super) fn raw(self) -> i32 {
+        match self {
+            Kind::Stream => SOCK_STREAM,
+            Kind::Dgram => SOCK_DGRAM,
+            Kind::Seqpacket => SOCK_SEQPACKET,
+        }
+    }
+
+    /// Tells whether the kind has connections (listen/accept, EOF).
+    fn connected_kind(self) -> bool {
+        self != Kind::Dgram
+    }
+}
+
+/// Where a name is registered, so closing the socket frees it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Key {
+    Abstract(Vec<u8>),
+    /// The socket inode: encoded device and inode number.
+    Path(u64, u64),
+}
+
+/// The table behind [`Names`].
+#[derive(Default)]
+pub(crate) struct NameTable {
+    names: BTreeMap<Key, Weak<Sock>>,
+    next_auto: u32,
+}
+
+impl NameTable {
+    fn live(&self, key: &Key) -> Option<Arc<Sock>> {
+        self.names
+            .get(key)
+            .and_then(Weak::upgrade)
+            .filter(|s| !s.st.lock().dead)
+    }
+}
+
+/// A queued datagram or seqpacket record.
+struct Msg {
+    data: Vec<u8>,
+    from: UnixAddr,
+    sender: Weak<Sock>,
+    charge: usize,
+}
+
+enum Conn {
+    Unconnected,
+    Listening {
+        backlog: u32,
+        pending: VecDeque<Arc<Sock>>,
+    },
+    Connected,
+}
+
+struct St {
+    addr: UnixAddr,
+    binding: Option<(Weak<Mutex<NameTable>>, Key)>,
+    conn: Conn,
+    /// The other end (stream, seqpacket) or the default destination
+    /// (datagram).
+    peer: Option<Arc<Sock>>,
+    peer_cred: Option<Ucred>,
+    shutdown: u8,
+    err: Option<Errno>,
+    dead: bool,
+    passcred: bool,
+    bytes: VecDeque<u8>,
+    msgs: VecDeque<Msg>,
+    /// Sockets waiting for room here (a full backlog or datagram queue).
+    room_waiters: Vec<Weak<Sock>>,
+}
+
+/// One AF_UNIX socket.
+pub(crate) struct Sock {
+    pub(super) kind: Kind,
+    pub(super) queue: WaitQueue,
+    pub(super) common: crate::net::SockCommon,
+    pub(super) ino: u64,
+    cred: Ucred,
+    wmem: AtomicUsize,
+    me: Weak<Sock>,
+    st: Mutex<St>,
+}
+
+fn wake(socks: impl IntoIterator<Item = Weak<Sock>>, events: u32) {
+    for s in socks.into_iter().filter_map(|w| w.upgrade()) {
+        s.queue.notify(events);
+    }
+}
+
+fn from_of(addr: UnixAddr) -> Option<SockAddr> {
+    // unix_copy_addr: an unbound sender leaves msg_namelen 0.
+    (addr != UnixAddr::Unnamed).then_some(SockAddr::Unix(addr))
+}
+
+impl Sock {
+    /// Creates an unconnected, unbound socket.
+    pub(super) fn new(hub: &Arc<WaitHub>, kind: Kind, cred: Ucred) -> Arc<Sock> {
+        Arc::new_cyclic(|me| Sock {
+            kind,
+            queue: WaitQueue::new(hub),
+            common: crate::net::SockCommon::default(),
+            ino: next_ino(),
+            cred,
+            wmem: AtomicUsize::new(0),
+            me: me.clone(),
+            st: Mutex::new(St {
+                addr: UnixAddr::Unnamed,
+                binding: None,
+                conn: Conn::Unconnected,
+                peer: None,
+                peer_cred: None,
+                shutdown: 0,
+                err: None,
+                dead: false,
+                passcred: false,
+                bytes: VecDeque::new(),
+                msgs: VecDeque::new(),
+                room_waiters: Vec::new(),
+            }),
+        })
+    }
+
+    fn arc(&self) -> Arc<Sock> {
+        self.me
+            .upgrade()
+            .expect("a Sock is only reached through an Arc")
+    }
+
+    fn sndbuf(&self) -> usize {
+        usize::try_from(self.common.opts.lock().sndbuf).unwrap_or(usize::MAX)
+    }
+
+    /// Connects two fresh sockets to each other (socketpair(2)).
+    pub(super) fn join(a: &Arc<Sock>, b: &Arc<Sock>) {
+        for (x, y) in [(a, b), (b, a)] {
+            let mut st = x.st.lock();
+            st.peer = Some(y.clone());
+            st.peer_cred = Some(y.cred);
+            if x.kind.connected_kind() {
+                st.conn = Conn::Connected;
+            }
+        }
+    }
+
+    /// The bound name.
+    pub(super) fn addr(&self) -> UnixAddr {
+        self.st.lock().addr.clone()
+    }
+
+    /// The peer's name. ENOTCONN without a peer (unix_getname).
+    pub(super) fn peer_addr(&self) -> SysResult<UnixAddr> {
+        let peer = self
+            .st
+            .lock()
+            .peer
+            .clone()
+            .ok_or(error(Errno::ENOTCONN, "AF_UNIX socket has no peer"))?;
+        Ok(peer.addr())
+    }
+
+    /// The peer's credentials for SO_PEERCRED.
+    pub(super) fn peer_cred(&self) -> Ucred {
+        self.st.lock().peer_cred.unwrap_or(Ucred::NONE)
+    }
+
+    /// Tells whether the socket listens (SO_ACCEPTCONN).
+    pub(super) fn listening(&self) -> bool {
+        matches!(self.st.lock().conn, Conn::Listening { .. })
+    }
+
+    /// SO_PASSCRED: remembered, and it makes connect/send autobind.
+    pub(super) fn set_passcred(&self, on: bool) {
+        self.st.lock().passcred = on;
+    }
+
+    /// Reads SO_PASSCRED.
+    pub(super) fn passcred(&self) -> bool {
+        self.st.lock().passcred
+    }
+
+    /// Takes the pending error (SO_ERROR).
+    pub(super) fn take_error(&self) -> Option<Errno> {
+        self.st.lock().err.take()
+    }
+
+    /// FIONREAD: queued bytes for a stream, the next record's size
+    /// otherwise (unix_inq_len).
+    pub(super) fn readable_bytes(&self) -> usize {
+        let st = self.st.lock();
+        match self.kind {
+            Kind::Stream => st.bytes.len(),
+            _ => st.msgs.front().map_or(0, |m| m.data.len()),
+        }
+    }
+
+    // ---- names ------------------------------------------------------
+
+    /// bind(2) (unix_bind): a path makes a socket inode, an abstract name
+    /// is taken in the process's table, an empty name autobinds.
+    ///
+    /// # Errors
+    /// EINVAL if already bound, EADDRINUSE, and the path walk's errnos.
+    pub(super) fn bind(&self, files: &mut Files, addr: &UnixAddr) -> SysResult<()> {
+        if self.st.lock().addr != UnixAddr::Unnamed {
+            return err(Errno::EINVAL, "AF_UNIX socket already bound");
+        }
+        let names = files.unix.clone();
+        let key = match addr {
+            UnixAddr::Unnamed => return self.autobind(&names),
+            UnixAddr::Abstract(n) => {
+                if names.0.lock().live(&Key::Abstract(n.clone())).is_some() {
+                    return err(Errno::EADDRINUSE, "abstract name in use");
+                }
+                Key::Abstract(n.clone())
+            }
+            UnixAddr::Path(p) => {
+                // unix(7): "created with permissions 0777 & ~umask"; an
+                // existing name of any kind is EADDRINUSE.
+                let loc = files
+                    .vfs
+                    .mksock(&files.cwd, p, Mode::new(0o777))
+                    .map_err(|e| {
+                        if e.errno == Errno::EEXIST {
+                            error(Errno::EADDRINUSE, "socket path exists")
+                        } else {
+                            e
+                        }
+                    })?;
+                let m = loc.metadata();
+                Key::Path(m.dev.encode(), m.ino)
+            }
+        };
+        self.register(&names, key, addr.clone());
+        Ok(())
+    }
+
+    fn register(&self, names: &Names, key: Key, addr: UnixAddr) {
+        names.0.lock().names.insert(key.clone(), self.me.clone());
+        let mut st = self.st.lock();
+        st.addr = addr;
+        st.binding = Some((Arc::downgrade(&names.0), key));
+    }
+
+    /// Binds to a free abstract name of five hex digits (unix_autobind).
+    fn autobind(&self, names: &Names) -> SysResult<()> {
+        let name = {
+            let mut t = names.0.lock();
+            let mut found = None;
+            for _ in 0..=0xF_FFFF {
+                let n = t.next_auto & 0xF_FFFF;
+                t.next_auto = t.next_auto.wrapping_add(1);
+                let name = alloc::format!("{n:05x}").into_bytes();
+                if t.live(&Key::Abstract(name.clone())).is_none() {
+                    found = Some(name);
+                    break;
+                }
+            }
+            found.ok_or(error(Errno::ENOSPC, "no free autobind name"))?
+        };
+        self.register(names, Key::Abstract(name.clone()), UnixAddr::Abstract(name));
+        Ok(())
+    }
+
+    /// Autobinds before connect/send when SO_PASSCRED asks for it.
+    fn autobind_for_passcred(&self, files: &Files) -> SysResult<()> {
+        let need = {
+            let st = self.st.lock();
+            st.passcred && st.addr == UnixAddr::Unnamed
+        };
+        if need {
+            self.autobind(&files.unix)?;
+        }
+        Ok(())
+    }
+
+    /// Finds the live socket bound to `addr` (unix_find_other).
+    ///
+    /// # Errors
+    /// EINVAL for an empty name; ENOENT and the walk's errnos for a path;
+    /// ECONNREFUSED for a name nobody holds (or a non-socket file);
+    /// EPROTOTYPE if its kind differs.
+    pub(super) fn find(&self, files: &Files, addr: &SockAddr) -> SysResult<Arc<Sock>> {
+        let key = match addr {
+            SockAddr::Unix(UnixAddr::Abstract(n)) => Key::Abstract(n.clone()),
+            SockAddr::Unix(UnixAddr::Path(p)) => {
+                let loc = files.vfs.lookup(&files.cwd, p, AtFlags::default())?;
+                let m = loc.metadata();
+                if m.file_type != FileType::Socket {
+                    return err(Errno::ECONNREFUSED, "path is not a socket");
+                }
+                Key::Path(m.dev.encode(), m.ino)
+            }
+            _ => return err(Errno::EINVAL, "AF_UNIX address without a name"),
+        };
+        let other = files
+            .unix
+            .0
+            .lock()
+            .live(&key)
+            .ok_or(error(Errno::ECONNREFUSED, "no socket bound to the name"))?;
+        if other.kind != self.kind {
+            return err(Errno::EPROTOTYPE, "AF_UNIX socket of another type");
+        }
+        Ok(other)
+    }
+
+    /// Finds a datagram destination, autobinding first under SO_PASSCRED
+    /// (unix_dgram_sendmsg).
+    ///
+    /// # Errors
+    /// As [`Sock::find`].
+    pub(super) fn find_for_send(&self, files: &Files, addr: &SockAddr) -> SysResult<Arc<Sock>> {
+        self.autobind_for_passcred(files)?;
+        self.find(files, addr)
+    }
+
+    // ---- connections ------------------------------------------------
+
+    /// listen(2) (unix_listen).
+    ///
+    /// # Errors
+    /// EOPNOTSUPP for datagram sockets, EINVAL unbound or connected.
+    pub(super) fn listen(&self, backlog: u32) -> SysResult<()> {
+        if !self.kind.connected_kind() {
+            return err(Errno::EOPNOTSUPP, "listen on a datagram socket");
+        }
+        let waiters = {
+            let mut st = self.st.lock();
+            if st.addr == UnixAddr::Unnamed {
+                return err(Errno::EINVAL, "listen on an unbound AF_UNIX socket");
+            }
+            match &mut st.conn {
+                Conn::Connected => return err(Errno::EINVAL, "listen on a connected socket"),
+                Conn::Listening { backlog: b, .. } => *b = backlog,
+                Conn::Unconnected => {
+                    st.conn = Conn::Listening {
+                        backlog,
+                        pending: VecDeque::new(),
+                    }
+                }
+            }
+            // init_peercred: a listener reports its own credentials.
+            st.peer_cred = Some(self.cred);
+            core::mem::take(&mut st.room_waiters)
+        };
+        wake(waiters, ev::OUT);
+        self.queue.notify(0);
+        Ok(())
+    }
+
+    /// connect(2) (unix_stream_connect, unix_dgram_connect).
+    ///
+    /// # Errors
+    /// EISCONN, EINVAL (listening, or no name), EPROTOTYPE, ECONNREFUSED,
+    /// ENOENT, EPERM (a datagram peer connected elsewhere), EAGAIN (the
+    /// listener's backlog is full; the caller waits on this socket).
+    pub(super) fn connect(&self, files: &Files, addr: &SockAddr) -> SysResult<()> {
+        if self.kind == Kind::Dgram {
+            if *addr == SockAddr::Unspec {
+                self.st.lock().peer = None;
+                self.queue.notify(ev::OUT);
+                return Ok(());
+            }
+            self.autobind_for_passcred(files)?;
+            let other = self.find(files, addr)?;
+            if !other.may_receive_from(self) {
+                return err(Errno::EPERM, "datagram peer is connected elsewhere");
+            }
+            let mut st = self.st.lock();
+            st.peer_cred = Some(other.cred);
+            st.peer = Some(other);
+            return Ok(());
+        }
+        match self.st.lock().conn {
+            Conn::Connected => return err(Errno::EISCONN, "AF_UNIX socket already connected"),
+            Conn::Listening { .. } => return err(Errno::EINVAL, "connect on a listening socket"),
+            Conn::Unconnected => {}
+        }
+        self.autobind_for_passcred(files)?;
+        let other = self.find(files, addr)?;
+        // The embryo: the listener's end of the new connection, named
+        // like the listener, its peer credentials ours.
+        let embryo = Sock::new(other.queue.hub(), self.kind, other.cred);
+        {
+            let mut est = embryo.st.lock();
+            est.addr = other.addr();
+            est.conn = Conn::Connected;
+            est.peer = Some(self.arc());
+            est.peer_cred = Some(self.cred);
+        }
+        {
+            let mut ost = other.st.lock();
+            let Conn::Listening { backlog, pending } = &mut ost.conn else {
+                return err(Errno::ECONNREFUSED, "AF_UNIX socket not listening");
+            };
+            // unix_recvq_full: more than `backlog` waiting is full.
+            if pending.len() > usize::try_from(*backlog).unwrap_or(usize::MAX) {
+                ost.room_waiters.push(self.me.clone());
+                return err(Errno::EAGAIN, "listener backlog full");
+            }
+            pending.push_back(embryo.clone());
+        }
+        {
+            let mut st = self.st.lock();
+            st.conn = Conn::Connected;
+            st.peer = Some(embryo);
+            // copy_peercred: the listener's credentials.
+            st.peer_cred = Some(other.cred);
+        }
+        other.queue.notify(ev::IN | ev::RDNORM);
+        self.queue.notify(ev::OUT | ev::WRNORM);
+        Ok(())
+    }
+
+    /// Takes one pending connection (unix_accept).
+    ///
+    /// # Errors
+    /// EOPNOTSUPP for datagram sockets, EINVAL if not listening, EAGAIN
+    /// if none waits.
+    pub(super) fn accept(&self) -> SysResult<Arc<Sock>> {
+        if !self.kind.connected_kind() {
+            return err(Errno::EOPNOTSUPP, "accept on a datagram socket");
+        }
+        let (new, waiters) = {
+            let mut st = self.st.lock();
+            let Conn::Listening { pending, .. } = &mut st.conn else {
+                return err(Errno::EINVAL, "accept on a socket that is not listening");
+            };
+            let new = pending
+                .pop_front()
+                .ok_or(error(Errno::EAGAIN, "no pending connection"))?;
+            (new, core::mem::take(&mut st.room_waiters))
+        };
+        wake(waiters, ev::OUT);
+        Ok(new)
+    }
+
+    /// shutdown(2) (unix_shutdown): connection kinds mirror the bits at
+    /// the peer (our SHUT_WR is its end of input).
+    pub(super) fn shutdown(&self, mode: u8) {
+        let peer = {
+            let mut st = self.st.lock();
+            st.shutdown |= mode;
+            st.peer.clone()
+        };
+        self.queue.notify(ev::IN | ev::OUT | ev::RDHUP | ev::HUP);
+        let Some(peer) = peer.filter(|_| self.kind.connected_kind()) else {
+            return;
+        };
+        let mut peer_mode = 0;
+        if mode & RCV != 0 {
+            peer_mode |= SEND;
+        }
+        if mode & SEND != 0 {
+            peer_mode |= RCV;
+        }
+        peer.st.lock().shutdown |= peer_mode;
+        peer.queue.notify(ev::IN | ev::OUT | ev::RDHUP | ev::HUP);
+    }
+
+    /// Tells whether a datagram from `sender` may be queued here
+    /// (unix_may_send: not connected, or connected to the sender).
+    fn may_receive_from(&self, sender: &Sock) -> bool {
+        self.kind != Kind::Dgram
+            || self
+                .st
+                .lock()
+                .peer
+                .as_ref()
+                .is_none_or(|p| core::ptr::eq(Arc::as_ptr(p), sender))
+    }
+
+    /// Closes the socket (unix_release_sock): frees its name, drops what
+    /// it holds (returning the senders' buffer space), shuts the peer down
+    /// (ECONNRESET if data was left unread here or the connection was
+    /// never accepted) and releases connections still in its backlog.
+    pub(super) fn release(&self, embryo: bool) {
+        let (peer, pending, binding, bytes, msgs, waiters) = {
+            let mut st = self.st.lock();
+            if st.dead {
+                return;
+            }
+            st.dead = true;
+            st.shutdown = BOTH;
+            let pending = match core::mem::replace(&mut st.conn, Conn::Unconnected) {
+                Conn::Listening { pending, .. } => pending,
+                _ => VecDeque::new(),
+            };
+            (
+                st.peer.take(),
+                pending,
+                st.binding.take(),
+                core::mem::take(&mut st.bytes),
+                core::mem::take(&mut st.msgs),
+                core::mem::take(&mut st.room_waiters),
+            )
+        };
+        if let Some((table, key)) = binding {
+            if let Some(t) = table.upgrade() {
+                let mut t = t.lock();
+                if t.names.get(&key).is_some_and(|w| w.ptr_eq(&self.me)) {
+                    t.names.remove(&key);
+                }
+            }
+        }
+        let unread = !bytes.is_empty() || !msgs.is_empty();
+        if let (Some(p), false) = (&peer, bytes.is_empty()) {
+            p.uncharge(bytes.len());
+        }
+        for m in msgs {
+            if let Some(s) = m.sender.upgrade() {
+                s.uncharge(m.charge);
+            }
+        }
+        if let Some(p) = peer.filter(|_| self.kind.connected_kind()) {
+            {
+                let mut pst = p.st.lock();
+                pst.shutdown = BOTH;
+                if unread || embryo {
+                    pst.err = Some(Errno::ECONNRESET);
+                }
+            }
+            p.queue
+                .notify(ev::IN | ev::OUT | ev::RDHUP | ev::HUP | ev::ERR);
+        }
+        for e in pending {
+            e.release(true);
+        }
+        wake(waiters, ev::OUT | ev::ERR);
+        self.queue.notify(ev::HUP);
+    }
+
+    fn wmem(&self) -> usize {
+        self.wmem.load(Ordering::Relaxed)
+    }
+
+    fn uncharge(&self, n: usize) {
+        let cur = self.wmem();
+        self.wmem.store(cur.saturating_sub(n), Ordering::Relaxed);
+        self.queue.notify(ev::OUT | ev::WRNORM | ev::WRBAND);
+    }
+
+    // ---- data ------------------------------------------------------
+
+    /// Sends `data`: to `target` (a datagram socket's resolved `to`), or
+    /// the peer. `named` tells whether the caller gave an address.
+    ///
+    /// # Errors
+    /// EOPNOTSUPP (MSG_OOB, or an address on an unconnected stream),
+    /// EISCONN (an address on a connected stream), ENOTCONN, EPIPE (shut
+    /// down, or the peer closed), ECONNREFUSED (a connected datagram peer
+    /// closed), EPERM, EMSGSIZE, EAGAIN when there is no room.
+    pub(super) fn send(
+        &self,
+        data: &[u8],
+        named: bool,
+        target: Option<Arc<Sock>>,
+        flags: MsgFlags,
+    ) -> SysResult<usize> {
+        if flags.has(MsgFlags::OOB) {
+            return err(Errno::EOPNOTSUPP, "MSG_OOB on an AF_UNIX socket");
+        }
+        match self.kind {
+            Kind::Stream => self.send_stream(data, named),
+            Kind::Seqpacket => {
+                let peer = {
+                    let st = self.st.lock();
+                    if !matches!(st.conn, Conn::Connected) {
+                        return err(Errno::ENOTCONN, "seqpacket socket not connected");
+                    }
+                    st.peer.clone()
+                };
+                let peer = peer.ok_or(error(Errno::ENOTCONN, "no peer"))?;
+                self.send_msg(&peer, data, false)
+            }
+            Kind::Dgram => {
+                let (t, connected) = match target {
+                    Some(t) => (t, false),
+                    None => (
+                        self.st
+                            .lock()
+                            .peer
+                            .clone()
+                            .ok_or(error(Errno::ENOTCONN, "datagram socket not connected"))?,
+                        true,
+                    ),
+                };
+                self.send_msg(&t, data, connected)
+            }
+        }
+    }
+
+    fn send_stream(&self, data: &[u8], named: bool) -> SysResult<usize> {
+        let peer = {
+            let st = self.st.lock();
+            if named {
+                if matches!(st.conn, Conn::Connected) {
+                    return err(Errno::EISCONN, "address given on a connected stream");
+                }
+                return err(Errno::EOPNOTSUPP, "address given on a stream socket");
+            }
+            let peer = st
+                .peer
+                .clone()
+                .ok_or(error(Errno::ENOTCONN, "stream socket not connected"))?;
+            if st.shutdown & SEND != 0 {
+                return err(Errno::EPIPE, "stream shut down for writing");
+            }
+            peer
+        };
+        if data.is_empty() {
+            return Ok(0);
+        }
+        let room = self.sndbuf().saturating_sub(self.wmem());
+        let n = {
+            let mut pst = peer.st.lock();
+            if pst.dead || pst.shutdown & RCV != 0 {
+                return err(Errno::EPIPE, "peer closed its end");
+            }
+            if room == 0 {
+                return err(Errno::EAGAIN, "send buffer full");
+            }
+            let n = room.min(data.len());
+            pst.bytes.extend(&data[..n]);
+            n
+        };
+        self.wmem.fetch_add(n, Ordering::Relaxed);
+        peer.queue.notify(ev::IN | ev::RDNORM);
+        Ok(n)
+    }
+
+    /// Queues one record at `t` (unix_dgram_sendmsg).
+    fn send_msg(&self, t: &Arc<Sock>, data: &[u8], connected: bool) -> SysResult<usize> {
+        let sndbuf = self.sndbuf();
+        if data.len() > sndbuf.saturating_sub(32) {
+            return err(Errno::EMSGSIZE, "datagram larger than SO_SNDBUF");
+        }
+        let from = {
+            let st = self.st.lock();
+            // sock_alloc_send_pskb: EPIPE once shut down for sending.
+            if st.shutdown & SEND != 0 {
+                return err(Errno::EPIPE, "socket shut down for writing");
+            }
+            st.addr.clone()
+        };
+        let me = self.arc();
+        let charge = data.len() + MSG_OVERHEAD;
+        {
+            let mut tst = t.st.lock();
+            if tst.dead {
+                drop(tst);
+                if self.kind == Kind::Seqpacket {
+                    return err(Errno::EPIPE, "seqpacket peer closed");
+                }
+                if connected {
+                    // The connected peer is gone: dissolve, ECONNREFUSED.
+                    let mut st = self.st.lock();
+                    if st.peer.as_ref().is_some_and(|p| Arc::ptr_eq(p, t)) {
+                        st.peer = None;
+                    }
+                }
+                return err(Errno::ECONNREFUSED, "datagram peer closed");
+            }
+            let back_to_me = tst.peer.as_ref().is_some_and(|p| Arc::ptr_eq(p, &me));
+            if self.kind == Kind::Dgram && tst.peer.is_some() && !back_to_me {
+                return err(Errno::EPERM, "datagram peer is connected elsewhere");
+            }
+            if tst.shutdown & RCV != 0 {
+                return err(Errno::EPIPE, "peer shut down for reading");
+            }
+            if self.kind == Kind::Dgram && !back_to_me && tst.msgs.len() > MAX_DGRAM_QLEN {
+                tst.room_waiters.push(self.me.clone());
+                return err(Errno::EAGAIN, "receive queue full");
+            }
+            let used = self.wmem();
+            if used > 0 && used + charge > sndbuf {
+                return err(Errno::EAGAIN, "send buffer full");
+            }
+            tst.msgs.push_back(Msg {
+                data: data.to_vec(),
+                from,
+                sender: self.me.clone(),
+                charge,
+            });
+        }
+        self.wmem.fetch_add(charge, Ordering::Relaxed);
+        t.queue.notify(ev::IN | ev::RDNORM);
+        Ok(data.len())
+    }
+
+    /// Receives into `buf`; `nonblock` is the caller's mode (a shut-down
+    /// datagram socket reads end of file only when it would block).
+    ///
+    /// # Errors
+    /// EINVAL (unconnected stream), ENOTCONN (unconnected seqpacket),
+    /// EOPNOTSUPP (MSG_OOB), the pending error (ECONNRESET), EAGAIN.
+    pub(super) fn recv(
+        &self,
+        buf: &mut [u8],
+        flags: MsgFlags,
+        nonblock: bool,
+    ) -> SysResult<Received> {
+        if flags.has(MsgFlags::OOB) {
+            return err(Errno::EOPNOTSUPP, "MSG_OOB on an AF_UNIX socket");
+        }
+        let peek = flags.has(MsgFlags::PEEK);
+        if self.kind == Kind::Stream {
+            return self.recv_stream(buf, peek);
+        }
+        let (msg_len, n, from, sender) = {
+            let mut st = self.st.lock();
+            if self.kind == Kind::Seqpacket && !matches!(st.conn, Conn::Connected) {
+                return err(Errno::ENOTCONN, "seqpacket socket not connected");
+            }
+            let Some(m) = st.msgs.front() else {
+                if let Some(e) = st.err.take() {
+                    return err(e, "pending socket error");
+                }
+                if st.shutdown & RCV != 0 && (self.kind == Kind::Seqpacket || !nonblock) {
+                    return Ok(Received::default());
+                }
+                return err(Errno::EAGAIN, "no datagram queued");
+            };
+            let n = buf.len().min(m.data.len());
+            buf[..n].copy_from_slice(&m.data[..n]);
+            let (len, from) = (m.data.len(), m.from.clone());
+            let sender = if peek {
+                None
+            } else {
+                st.msgs.pop_front().map(|m| (m.sender, m.charge))
+            };
+            (len, n, from, sender)
+        };
+        if let Some((s, charge)) = sender {
+            if let Some(s) = s.upgrade() {
+                s.uncharge(charge);
+            }
+            let waiters = core::mem::take(&mut self.st.lock().room_waiters);
+            wake(waiters, ev::OUT | ev::WRNORM);
+        }
+        Ok(Received {
+            len: n,
+            full_len: msg_len,
+            from: from_of(from),
+        })
+    }
+
+    fn recv_stream(&self, buf: &mut [u8], peek: bool) -> SysResult<Received> {
+        let (n, peer) = {
+            let mut st = self.st.lock();
+            if !matches!(st.conn, Conn::Connected) {
+                return err(Errno::EINVAL, "recv on an unconnected stream socket");
+            }
+            if st.bytes.is_empty() {
+                if let Some(e) = st.err.take() {
+                    return err(e, "pending socket error");
+                }
+                if st.shutdown & RCV != 0 {
+                    return Ok(Received::default());
+                }
+                return err(Errno::EAGAIN, "nothing to read");
+            }
+            let n = buf.len().min(st.bytes.len());
+            let (a, b) = st.bytes.as_slices();
+            let k = n.min(a.len());
+            buf[..k].copy_from_slice(&a[..k]);
+            buf[k..n].copy_from_slice(&b[..n - k]);
+            if !peek {
+                st.bytes.drain(..n);
+            }
+            (n, st.peer.clone())
+        };
+        let from = peer.as_ref().map_or(UnixAddr::Unnamed, |p| p.addr());
+        if let Some(p) = peer.filter(|_| !peek && n > 0) {
+            p.uncharge(n);
+        }
+        Ok(Received {
+            len: n,
+            full_len: n,
+            from: from_of(from),
+        })
+    }
+
+    // ---- readiness -------------------------------------------------
+
+    /// The poll mask (unix_poll for streams, unix_dgram_poll otherwise).
+    pub(super) fn poll(&self) -> u32 {
+        let writable_base = {
+            let w = self.wmem();
+            w.saturating_mul(4) <= self.sndbuf()
+        };
+        let (mut m, listening, peer) = {
+            let st = self.st.lock();
+            let mut m = 0;
+            if st.err.is_some() {
+                m |= ev::ERR;
+            }
+            if st.shutdown == BOTH {
+                m |= ev::HUP;
+            }
+            if st.shutdown & RCV != 0 {
+                m |= ev::RDHUP | ev::IN | ev::RDNORM;
+            }
+            let queued = match &st.conn {
+                Conn::Listening { pending, .. } => !pending.is_empty(),
+                _ => !st.bytes.is_empty() || !st.msgs.is_empty(),
+            };
+            if queued {
+                m |= ev::IN | ev::RDNORM;
+            }
+            if self.kind.connected_kind() && matches!(st.conn, Conn::Unconnected) {
+                m |= ev::HUP;
+            }
+            let listening = matches!(st.conn, Conn::Listening { .. });
+            (m, listening, st.peer.clone())
+        };
+        let mut writable = !listening && writable_base;
+        if writable && self.kind == Kind::Dgram {
+            if let Some(p) = peer {
+                let pst = p.st.lock();
+                let back = pst
+                    .peer
+                    .as_ref()
+                    .is_some_and(|x| core::ptr::eq(Arc::as_ptr(x), self));
+                if !back && pst.msgs.len() > MAX_DGRAM_QLEN {
+                    writable = false;
+                }
+            }
+        }
+        if writable {
+            m |= ev::OUT | ev::WRNORM | ev::WRBAND;
+        }
+        m
+    }
+}

@@ -1,0 +1,722 @@
+//! Host tests of AF_UNIX sockets: pairs of each kind, path and abstract
+//! names, listen/connect/accept with the backlog, datagram boundaries,
+//! MSG_PEEK/MSG_TRUNC, shutdown and close (EOF, EPIPE, ECONNRESET,
+//! ECONNREFUSED), readiness bits, SO_SNDBUF bounds, SO_PEERCRED.
+
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::*;
+use crate::errno::Errno;
+use crate::event::ev;
+use crate::files::Files;
+use crate::net::socket::{SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM};
+use crate::net::{MsgFlags, SockAddr, SockEnv, Socket, UnixAddr};
+use crate::vfs::etc::EtcConfig;
+use crate::vfs::flags::AtFlags;
+use crate::vfs::types::FileType;
+
+const CRED: Ucred = Ucred {
+    pid: 1,
+    uid: 1000,
+    gid: 100,
+};
+
+fn files() -> Files {
+    Files::new(EtcConfig::new("unix", 1000, 100), 64 << 20)
+}
+
+fn hub() -> Arc<WaitHub> {
+    WaitHub::new()
+}
+
+fn sk(f: &Arc<dyn FileOps>) -> &dyn Socket {
+    f.as_socket().expect("a unix socket is a socket")
+}
+
+fn path(p: &str) -> SockAddr {
+    SockAddr::Unix(UnixAddr::Path(p.as_bytes().to_vec()))
+}
+
+fn abs(n: &str) -> SockAddr {
+    SockAddr::Unix(UnixAddr::Abstract(n.as_bytes().to_vec()))
+}
+
+fn errno<T>(r: SysResult<T>) -> Errno {
+    match r {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.errno,
+    }
+}
+
+fn bits(f: &Arc<dyn FileOps>) -> u32 {
+    u32::from(f.poll().0)
+}
+
+fn send(
+    fs: &mut Files,
+    f: &Arc<dyn FileOps>,
+    data: &[u8],
+    to: Option<&SockAddr>,
+) -> SysResult<usize> {
+    sk(f).send(&mut SockEnv { files: fs }, data, to, MsgFlags(0))
+}
+
+fn recv(
+    f: &Arc<dyn FileOps>,
+    n: usize,
+    flags: u32,
+) -> SysResult<(Vec<u8>, usize, Option<SockAddr>)> {
+    let mut b = vec![0u8; n];
+    let r = sk(f).recv(&mut b, MsgFlags(flags))?;
+    b.truncate(r.len);
+    Ok((b, r.full_len, r.from))
+}
+
+fn bind(fs: &mut Files, f: &Arc<dyn FileOps>, a: &SockAddr) -> SysResult<()> {
+    sk(f).bind(&mut SockEnv { files: fs }, a)
+}
+
+fn connect(fs: &mut Files, f: &Arc<dyn FileOps>, a: &SockAddr) -> SysResult<()> {
+    sk(f).connect(&mut SockEnv { files: fs }, a).map(|c| {
+        assert_eq!(c, crate::net::Connecting::Done);
+    })
+}
+
+/// A listener on `addr` with `backlog`, and a connected (client, server).
+fn listener(fs: &mut Files, h: &Arc<WaitHub>, ty: i32, addr: &SockAddr) -> Arc<dyn FileOps> {
+    let l = socket(h, ty, true, CRED).unwrap();
+    bind(fs, &l, addr).unwrap();
+    sk(&l).listen(8).unwrap();
+    l
+}
+
+fn connected(
+    fs: &mut Files,
+    h: &Arc<WaitHub>,
+    l: &Arc<dyn FileOps>,
+    ty: i32,
+    addr: &SockAddr,
+) -> (Arc<dyn FileOps>, Arc<dyn FileOps>) {
+    let c = socket(h, ty, true, CRED).unwrap();
+    connect(fs, &c, addr).unwrap();
+    let (s, _) = sk(l).accept(true).unwrap();
+    (c, s)
+}
+
+#[test]
+fn unknown_kinds_are_refused_and_raw_is_dgram() {
+    let h = hub();
+    assert_eq!(errno(socket(&h, 4, false, CRED)), Errno::ESOCKTNOSUPPORT);
+    assert_eq!(errno(pair(&h, 9, false, CRED)), Errno::ESOCKTNOSUPPORT);
+    let r = socket(&h, 3, false, CRED).unwrap();
+    assert_eq!(sk(&r).sock_type(), SOCK_DGRAM);
+    assert_eq!(sk(&r).domain(), crate::net::socket::AF_UNIX);
+    assert_eq!(sk(&r).protocol(), 0);
+    let m = r.fstat().unwrap();
+    assert_eq!(m.file_type, FileType::Socket);
+    assert_eq!(m.perm, 0o777);
+}
+
+#[test]
+fn stream_pair_moves_bytes_with_peek_and_fionread() {
+    let h = hub();
+    let (a, b) = pair(&h, SOCK_STREAM, true, CRED).unwrap();
+    assert!(a.description().is_nonblocking());
+    assert_eq!(bits(&a), ev::OUT | ev::WRNORM | ev::WRBAND);
+    assert_eq!(a.write(b"hello").unwrap(), 5);
+    assert_eq!(a.write(b" world").unwrap(), 6);
+    assert_eq!(bits(&b) & (ev::IN | ev::RDNORM), ev::IN | ev::RDNORM);
+    assert_eq!(sk(&b).readable_bytes(), 11);
+    let (d, _, from) = recv(&b, 4, MsgFlags::PEEK).unwrap();
+    assert_eq!(d, b"hell");
+    assert_eq!(from, None, "a socketpair end is unnamed");
+    let mut buf = [0u8; 7];
+    assert_eq!(b.read(&mut buf).unwrap(), 7);
+    assert_eq!(&buf, b"hello w");
+    assert_eq!(sk(&b).readable_bytes(), 4);
+    assert_eq!(recv(&b, 100, 0).unwrap().0, b"orld");
+    assert_eq!(errno(b.read(&mut buf)), Errno::EAGAIN);
+    assert_eq!(bits(&b) & ev::IN, 0);
+    assert_eq!(
+        sk(&a).local_addr().unwrap(),
+        SockAddr::Unix(UnixAddr::Unnamed)
+    );
+    assert_eq!(
+        sk(&a).peer_addr().unwrap(),
+        SockAddr::Unix(UnixAddr::Unnamed)
+    );
+    // A write notifies the reader's queue.
+    b.wait_queue().unwrap().add_thread(7);
+    a.write(b"x").unwrap();
+    assert_eq!(h.take(), [7]);
+}
+
+#[test]
+fn shutdown_write_gives_the_peer_eof_and_rdhup_and_us_epipe() {
+    let h = hub();
+    let (a, b) = pair(&h, SOCK_STREAM, true, CRED).unwrap();
+    a.write(b"last").unwrap();
+    sk(&a).shutdown(crate::net::Shutdown::Write).unwrap();
+    assert_eq!(errno(a.write(b"x")), Errno::EPIPE);
+    let pb = bits(&b);
+    assert_ne!(pb & ev::RDHUP, 0);
+    assert_eq!(pb & ev::HUP, 0);
+    let mut buf = [0u8; 8];
+    assert_eq!(b.read(&mut buf).unwrap(), 4);
+    assert_eq!(b.read(&mut buf).unwrap(), 0, "EOF after the peer's SHUT_WR");
+    assert_eq!(
+        b.write(b"reply").unwrap(),
+        5,
+        "the other direction stays open"
+    );
+    assert_eq!(a.read(&mut buf).unwrap(), 5);
+    // b's SHUT_WR too: both directions of both ends are shut.
+    sk(&b).shutdown(crate::net::Shutdown::Write).unwrap();
+    assert_eq!(bits(&b) & ev::HUP, ev::HUP);
+    assert_eq!(bits(&a) & ev::HUP, ev::HUP);
+    assert_eq!(a.read(&mut buf).unwrap(), 0);
+    // SHUT_RD at one end is SEND_SHUTDOWN at the other: EPIPE.
+    let (c, d) = pair(&h, SOCK_STREAM, true, CRED).unwrap();
+    sk(&d).shutdown(crate::net::Shutdown::Read).unwrap();
+    assert_eq!(errno(c.write(b"x")), Errno::EPIPE);
+    assert_eq!(d.read(&mut buf).unwrap(), 0);
+    assert_eq!(bits(&c) & (ev::HUP | ev::RDHUP), 0);
+}
+
+#[test]
+fn close_gives_eof_then_epipe_and_hup() {
+    let h = hub();
+    let (a, b) = pair(&h, SOCK_STREAM, true, CRED).unwrap();
+    b.write(b"bye").unwrap();
+    a.wait_queue().unwrap().add_thread(3);
+    drop(b);
+    assert_eq!(h.take(), [3]);
+    let p = bits(&a);
+    assert_eq!(
+        p & (ev::IN | ev::RDHUP | ev::HUP),
+        ev::IN | ev::RDHUP | ev::HUP
+    );
+    assert_eq!(p & ev::ERR, 0, "the closed end had read everything");
+    let mut buf = [0u8; 8];
+    assert_eq!(
+        a.read(&mut buf).unwrap(),
+        3,
+        "queued bytes survive the close"
+    );
+    assert_eq!(a.read(&mut buf).unwrap(), 0);
+    assert_eq!(errno(a.write(b"x")), Errno::EPIPE);
+    assert_eq!(
+        sk(&a).peer_addr().unwrap(),
+        SockAddr::Unix(UnixAddr::Unnamed)
+    );
+}
+
+#[test]
+fn close_with_unread_data_resets_the_peer() {
+    let h = hub();
+    let (a, b) = pair(&h, SOCK_STREAM, true, CRED).unwrap();
+    a.write(b"never read").unwrap();
+    drop(b);
+    assert_ne!(bits(&a) & ev::ERR, 0);
+    let mut buf = [0u8; 8];
+    assert_eq!(errno(a.read(&mut buf)), Errno::ECONNRESET);
+    assert_eq!(bits(&a) & ev::ERR, 0);
+    assert_eq!(a.read(&mut buf).unwrap(), 0);
+    assert_eq!(errno(a.write(b"x")), Errno::EPIPE);
+    assert_eq!(sk(&a).take_error(), 0);
+}
+
+#[test]
+fn so_error_takes_the_reset() {
+    let h = hub();
+    let (a, b) = pair(&h, SOCK_STREAM, true, CRED).unwrap();
+    a.write(b"x").unwrap();
+    drop(b);
+    assert_eq!(sk(&a).take_error(), Errno::ECONNRESET as i32);
+    assert_eq!(sk(&a).take_error(), 0);
+}
+
+#[test]
+fn stream_send_is_bounded_by_sndbuf() {
+    let h = hub();
+    let (a, b) = pair(&h, SOCK_STREAM, true, CRED).unwrap();
+    let chunk = vec![7u8; 100_000];
+    let mut total = 0;
+    loop {
+        match a.write(&chunk) {
+            Ok(n) => total += n,
+            Err(e) => {
+                assert_eq!(e.errno, Errno::EAGAIN);
+                break;
+            }
+        }
+    }
+    assert_eq!(total, 212_992, "Linux's default SO_SNDBUF");
+    assert_eq!(bits(&a) & ev::OUT, 0);
+    assert_eq!(sk(&b).readable_bytes(), total);
+    a.wait_queue().unwrap().add_thread(4);
+    let mut sink = vec![0u8; 100_000];
+    b.read(&mut sink).unwrap();
+    assert_eq!(h.take(), [4], "reading frees room and wakes the writer");
+    assert_eq!(bits(&a) & ev::OUT, 0, "still above a quarter of SO_SNDBUF");
+    b.read(&mut sink).unwrap();
+    assert_ne!(bits(&a) & ev::OUT, 0);
+    // A smaller SO_SNDBUF bounds the next writes.
+    a.as_socket().unwrap().common().opts.lock().sndbuf = 4608;
+    b.read(&mut sink).unwrap();
+    assert_eq!(a.write(&chunk).unwrap(), 4608);
+}
+
+#[test]
+fn dgram_pair_keeps_boundaries_and_truncates() {
+    let h = hub();
+    let (a, b) = pair(&h, SOCK_DGRAM, true, CRED).unwrap();
+    assert_eq!(errno(recv(&b, 8, 0)), Errno::EAGAIN);
+    assert_eq!(a.write(b"alpha").unwrap(), 5);
+    assert_eq!(a.write(b"be").unwrap(), 2);
+    assert_eq!(a.write(b"").unwrap(), 0);
+    assert_eq!(a.write(b"gamma-long").unwrap(), 10);
+    assert_eq!(sk(&b).readable_bytes(), 5);
+    assert_eq!(recv(&b, 8, 0).unwrap().0, b"alpha");
+    let (d, full, _) = recv(&b, 8, MsgFlags::PEEK).unwrap();
+    assert_eq!((d.as_slice(), full), (&b"be"[..], 2));
+    assert_eq!(recv(&b, 8, 0).unwrap().0, b"be");
+    assert_eq!(recv(&b, 8, 0).unwrap().0, b"");
+    let (d, full, from) = recv(&b, 4, 0).unwrap();
+    assert_eq!((d.as_slice(), full), (&b"gamm"[..], 10), "MSG_TRUNC length");
+    assert_eq!(from, None);
+    assert_eq!(errno(recv(&b, 8, 0)), Errno::EAGAIN, "the rest was dropped");
+    assert_eq!(b.write(b"reply").unwrap(), 5);
+    assert_eq!(recv(&a, 8, 0).unwrap().0, b"reply");
+    drop(a);
+    assert_eq!(errno(b.write(b"x")), Errno::ECONNREFUSED);
+    assert_eq!(errno(b.write(b"x")), Errno::ENOTCONN);
+}
+
+#[test]
+fn dgram_shutdown_read_is_eof_only_when_blocking() {
+    let h = hub();
+    let (a, b) = pair(&h, SOCK_DGRAM, false, CRED).unwrap();
+    sk(&b).shutdown(crate::net::Shutdown::Read).unwrap();
+    assert_eq!(recv(&b, 8, 0).unwrap().0, b"");
+    assert_eq!(errno(recv(&b, 8, MsgFlags::DONTWAIT)), Errno::EAGAIN);
+    assert_ne!(bits(&b) & ev::RDHUP, 0);
+    // Datagram shutdown is not mirrored at the peer...
+    assert_eq!(bits(&a) & ev::RDHUP, 0);
+    // ...but sending to a socket shut for reading is EPIPE.
+    assert_eq!(errno(a.write(b"x")), Errno::EPIPE);
+    sk(&a).shutdown(crate::net::Shutdown::Write).unwrap();
+    assert_eq!(errno(a.write(b"x")), Errno::EPIPE);
+}
+
+#[test]
+fn seqpacket_pair_keeps_records_and_reads_eof_after_close() {
+    let h = hub();
+    let (a, b) = pair(&h, SOCK_SEQPACKET, true, CRED).unwrap();
+    a.write(b"one").unwrap();
+    a.write(b"two!").unwrap();
+    assert_eq!(sk(&b).readable_bytes(), 3);
+    assert_eq!(recv(&b, 16, 0).unwrap().0, b"one");
+    let (d, full, _) = recv(&b, 2, 0).unwrap();
+    assert_eq!((d.as_slice(), full), (&b"tw"[..], 4));
+    assert_eq!(errno(recv(&b, 16, 0)), Errno::EAGAIN);
+    drop(a);
+    assert_ne!(bits(&b) & ev::HUP, 0);
+    assert_eq!(recv(&b, 16, 0).unwrap().0, b"", "EOF even when nonblocking");
+    assert_eq!(errno(b.write(b"x")), Errno::EPIPE);
+    let lone = socket(&h, SOCK_SEQPACKET, true, CRED).unwrap();
+    assert_eq!(errno(lone.write(b"x")), Errno::ENOTCONN);
+    assert_eq!(errno(recv(&lone, 4, 0)), Errno::ENOTCONN);
+}
+
+#[test]
+fn unconnected_stream_polls_out_hup_and_refuses_io() {
+    let h = hub();
+    let s = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    assert_eq!(bits(&s), ev::OUT | ev::WRNORM | ev::WRBAND | ev::HUP);
+    assert_eq!(errno(s.write(b"x")), Errno::ENOTCONN);
+    assert_eq!(errno(recv(&s, 4, 0)), Errno::EINVAL);
+    assert_eq!(errno(sk(&s).peer_addr()), Errno::ENOTCONN);
+    assert_eq!(errno(sk(&s).listen(5)), Errno::EINVAL, "unbound");
+    assert_eq!(errno(sk(&s).accept(false)), Errno::EINVAL);
+    sk(&s).shutdown(crate::net::Shutdown::Both).unwrap();
+    let d = socket(&h, SOCK_DGRAM, true, CRED).unwrap();
+    assert_eq!(errno(sk(&d).listen(5)), Errno::EOPNOTSUPP);
+    assert_eq!(errno(sk(&d).accept(false)), Errno::EOPNOTSUPP);
+    assert_eq!(errno(d.write(b"x")), Errno::ENOTCONN);
+    assert_eq!(bits(&d), ev::OUT | ev::WRNORM | ev::WRBAND);
+}
+
+#[test]
+fn path_bind_makes_a_socket_file_and_connect_accept_carry_data() {
+    let h = hub();
+    let mut fs = files();
+    let a = path("/tmp/srv");
+    let l = listener(&mut fs, &h, SOCK_STREAM, &a);
+    let m = fs
+        .vfs
+        .stat(&fs.cwd, b"/tmp/srv", AtFlags::default())
+        .unwrap();
+    assert_eq!(m.file_type, FileType::Socket);
+    assert_eq!(m.perm, 0o755, "0777 less the umask");
+    assert_eq!(errno(bind(&mut fs, &l, &path("/tmp/other"))), Errno::EINVAL);
+    let dup = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    assert_eq!(errno(bind(&mut fs, &dup, &a)), Errno::EADDRINUSE);
+    assert_eq!(bits(&l), 0, "a listener is neither readable nor writable");
+    let c = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    l.wait_queue().unwrap().add_thread(9);
+    connect(&mut fs, &c, &a).unwrap();
+    assert_eq!(h.take(), [9]);
+    assert_eq!(bits(&l), ev::IN | ev::RDNORM);
+    // Data sent before accept waits in the new connection.
+    c.write(b"early").unwrap();
+    let (s, peer) = sk(&l).accept(false).unwrap();
+    assert_eq!(peer, SockAddr::Unix(UnixAddr::Unnamed));
+    assert!(!s.description().is_nonblocking());
+    assert_eq!(errno(sk(&l).accept(true)), Errno::EAGAIN);
+    assert_eq!(sk(&s).local_addr().unwrap(), a);
+    assert_eq!(sk(&c).peer_addr().unwrap(), a);
+    assert_eq!(
+        sk(&c).local_addr().unwrap(),
+        SockAddr::Unix(UnixAddr::Unnamed)
+    );
+    let (d, _, from) = recv(&s, 16, 0).unwrap();
+    assert_eq!((d.as_slice(), from), (&b"early"[..], None));
+    s.write(b"back").unwrap();
+    assert_eq!(
+        recv(&c, 16, 0).unwrap(),
+        (b"back".to_vec(), 4, Some(a.clone()))
+    );
+    assert_eq!(errno(connect(&mut fs, &c, &a)), Errno::EISCONN);
+    assert_eq!(errno(connect(&mut fs, &l, &a)), Errno::EINVAL);
+    assert_eq!(errno(send(&mut fs, &c, b"x", Some(&a))), Errno::EISCONN);
+
+    // unlink removes the name; the connection and the binding live on.
+    fs.vfs.unlink(&fs.cwd.clone(), b"/tmp/srv").unwrap();
+    let c2 = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    assert_eq!(errno(connect(&mut fs, &c2, &a)), Errno::ENOENT);
+    assert_eq!(sk(&l).local_addr().unwrap(), a);
+    c.write(b"still").unwrap();
+    assert_eq!(recv(&s, 16, 0).unwrap().0, b"still");
+    // The name can be bound again, by another socket.
+    let l2 = listener(&mut fs, &h, SOCK_STREAM, &a);
+    let (c3, s3) = connected(&mut fs, &h, &l2, SOCK_STREAM, &a);
+    c3.write(b"new").unwrap();
+    assert_eq!(recv(&s3, 16, 0).unwrap().0, b"new");
+}
+
+#[test]
+fn relative_paths_resolve_against_the_cwd() {
+    let h = hub();
+    let mut fs = files();
+    fs.cwd = fs.vfs.chdir(&fs.cwd, b"/tmp").unwrap();
+    let l = listener(&mut fs, &h, SOCK_STREAM, &path("rel.sock"));
+    assert_eq!(sk(&l).local_addr().unwrap(), path("rel.sock"));
+    let root = fs.vfs.root();
+    assert!(fs
+        .vfs
+        .stat(&root, b"/tmp/rel.sock", AtFlags::default())
+        .is_ok());
+    let c = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    connect(&mut fs, &c, &path("/tmp/rel.sock")).unwrap();
+}
+
+#[test]
+fn connect_errors_follow_linux() {
+    let h = hub();
+    let mut fs = files();
+    let c = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    assert_eq!(
+        errno(connect(&mut fs, &c, &path("/tmp/none"))),
+        Errno::ENOENT
+    );
+    // A plain file: ECONNREFUSED to connect, EADDRINUSE to bind.
+    let root = fs.vfs.root();
+    fs.vfs
+        .open(
+            &root,
+            b"/tmp/plain",
+            crate::vfs::flags::OpenFlags::try_from(
+                crate::vfs::flags::o::CREAT | crate::vfs::flags::o::WRONLY,
+            )
+            .unwrap(),
+            crate::vfs::flags::Mode::new(0o600),
+        )
+        .unwrap();
+    assert_eq!(
+        errno(connect(&mut fs, &c, &path("/tmp/plain"))),
+        Errno::ECONNREFUSED
+    );
+    assert_eq!(
+        errno(bind(&mut fs, &c, &path("/tmp/plain"))),
+        Errno::EADDRINUSE
+    );
+    assert_eq!(errno(bind(&mut fs, &c, &path("/nodir/s"))), Errno::ENOENT);
+    // Bound but not listening.
+    let b = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    bind(&mut fs, &b, &path("/tmp/quiet")).unwrap();
+    assert_eq!(
+        errno(connect(&mut fs, &c, &path("/tmp/quiet"))),
+        Errno::ECONNREFUSED
+    );
+    // A stale socket file after its socket closed.
+    drop(b);
+    assert_eq!(
+        errno(connect(&mut fs, &c, &path("/tmp/quiet"))),
+        Errno::ECONNREFUSED
+    );
+    // A listener of another type.
+    let dl = socket(&h, SOCK_DGRAM, true, CRED).unwrap();
+    bind(&mut fs, &dl, &path("/tmp/dg")).unwrap();
+    assert_eq!(
+        errno(connect(&mut fs, &c, &path("/tmp/dg"))),
+        Errno::EPROTOTYPE
+    );
+    let _sl = listener(&mut fs, &h, SOCK_SEQPACKET, &abs("seq"));
+    assert_eq!(errno(connect(&mut fs, &c, &abs("seq"))), Errno::EPROTOTYPE);
+    assert_eq!(
+        errno(connect(&mut fs, &c, &SockAddr::Unix(UnixAddr::Unnamed))),
+        Errno::EINVAL
+    );
+    assert_eq!(
+        errno(connect(&mut fs, &c, &SockAddr::Unspec)),
+        Errno::EINVAL
+    );
+    let inet = SockAddr::Inet {
+        addr: [127, 0, 0, 1],
+        port: 1,
+    };
+    assert_eq!(errno(connect(&mut fs, &c, &inet)), Errno::EINVAL);
+}
+
+#[test]
+fn abstract_names_are_their_own_namespace_and_vanish_on_close() {
+    let h = hub();
+    let mut fs = files();
+    let a = abs("srv\0x");
+    let l = listener(&mut fs, &h, SOCK_STREAM, &a);
+    let other = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    assert_eq!(errno(bind(&mut fs, &other, &a)), Errno::EADDRINUSE);
+    // The same bytes as a path are a different name.
+    bind(&mut fs, &other, &path("/tmp/srv")).unwrap();
+    let (c, s) = connected(&mut fs, &h, &l, SOCK_STREAM, &a);
+    assert_eq!(sk(&c).peer_addr().unwrap(), a);
+    assert_eq!(sk(&s).local_addr().unwrap(), a);
+    c.write(b"abstract").unwrap();
+    assert_eq!(recv(&s, 16, 0).unwrap().0, b"abstract");
+    let c2 = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    assert_eq!(
+        errno(connect(&mut fs, &c2, &abs("srv"))),
+        Errno::ECONNREFUSED
+    );
+    drop(l);
+    assert_eq!(errno(connect(&mut fs, &c2, &a)), Errno::ECONNREFUSED);
+    let again = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    bind(&mut fs, &again, &a).unwrap();
+    // Another process's table (another Files) does not see the name.
+    let mut fs2 = files();
+    assert_eq!(errno(connect(&mut fs2, &c2, &a)), Errno::ECONNREFUSED);
+}
+
+#[test]
+fn autobind_on_empty_bind_and_under_so_passcred() {
+    let h = hub();
+    let mut fs = files();
+    let d = socket(&h, SOCK_DGRAM, true, CRED).unwrap();
+    bind(&mut fs, &d, &SockAddr::Unix(UnixAddr::Unnamed)).unwrap();
+    let SockAddr::Unix(UnixAddr::Abstract(n)) = sk(&d).local_addr().unwrap() else {
+        panic!("autobind gives an abstract name");
+    };
+    assert_eq!(n.len(), 5);
+    assert!(n.iter().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(sk(&d).local_addr().unwrap().to_bytes().len(), 8);
+    // A sender without a name is seen as unnamed...
+    let s = socket(&h, SOCK_DGRAM, true, CRED).unwrap();
+    let to = SockAddr::Unix(UnixAddr::Abstract(n.clone()));
+    send(&mut fs, &s, b"hi", Some(&to)).unwrap();
+    assert_eq!(recv(&d, 8, 0).unwrap().2, None);
+    // ...unless SO_PASSCRED made it autobind.
+    sk(&s)
+        .set_option(1, SO_PASSCRED, &1i32.to_ne_bytes())
+        .unwrap();
+    assert_eq!(
+        sk(&s).get_option(1, SO_PASSCRED).unwrap(),
+        1i32.to_ne_bytes()
+    );
+    send(&mut fs, &s, b"hi", Some(&to)).unwrap();
+    let from = recv(&d, 8, 0).unwrap().2.expect("autobound sender");
+    assert_eq!(from, sk(&s).local_addr().unwrap());
+    assert_ne!(from, to);
+}
+
+#[test]
+fn dgram_sendto_paths_and_connected_peers() {
+    let h = hub();
+    let mut fs = files();
+    let srv = socket(&h, SOCK_DGRAM, true, CRED).unwrap();
+    let a = path("/tmp/dg");
+    bind(&mut fs, &srv, &a).unwrap();
+    let cl = socket(&h, SOCK_DGRAM, true, CRED).unwrap();
+    bind(&mut fs, &cl, &abs("client")).unwrap();
+    assert_eq!(send(&mut fs, &cl, b"dgram one", Some(&a)).unwrap(), 9);
+    assert_eq!(send(&mut fs, &cl, b"two", Some(&a)).unwrap(), 3);
+    let (d, _, from) = recv(&srv, 32, 0).unwrap();
+    assert_eq!(
+        (d.as_slice(), from),
+        (&b"dgram one"[..], Some(abs("client")))
+    );
+    assert_eq!(recv(&srv, 32, 0).unwrap().0, b"two");
+    // connect sets the default destination; AF_UNSPEC dissolves it.
+    connect(&mut fs, &cl, &a).unwrap();
+    assert_eq!(sk(&cl).peer_addr().unwrap(), a);
+    cl.write(b"default").unwrap();
+    assert_eq!(recv(&srv, 32, 0).unwrap().0, b"default");
+    connect(&mut fs, &cl, &SockAddr::Unspec).unwrap();
+    assert_eq!(errno(cl.write(b"x")), Errno::ENOTCONN);
+    assert_eq!(
+        errno(send(&mut fs, &cl, b"x", Some(&path("/tmp/none")))),
+        Errno::ENOENT
+    );
+    // A socket connected to someone else refuses others (unix_may_send).
+    let third = socket(&h, SOCK_DGRAM, true, CRED).unwrap();
+    connect(&mut fs, &srv, &abs("client")).unwrap();
+    assert_eq!(errno(send(&mut fs, &third, b"x", Some(&a))), Errno::EPERM);
+    assert_eq!(errno(connect(&mut fs, &third, &a)), Errno::EPERM);
+    // A datagram larger than SO_SNDBUF.
+    let big = vec![0u8; 212_992];
+    assert_eq!(
+        errno(send(&mut fs, &third, &big, Some(&abs("client")))),
+        Errno::EMSGSIZE
+    );
+    // A stream socket path is the wrong type.
+    let _l = listener(&mut fs, &h, SOCK_STREAM, &path("/tmp/st"));
+    assert_eq!(
+        errno(send(&mut fs, &third, b"x", Some(&path("/tmp/st")))),
+        Errno::EPROTOTYPE
+    );
+}
+
+#[test]
+fn dgram_receive_queue_limit_and_room_wakeups() {
+    let h = hub();
+    let mut fs = files();
+    let srv = socket(&h, SOCK_DGRAM, true, CRED).unwrap();
+    let a = abs("q");
+    bind(&mut fs, &srv, &a).unwrap();
+    let cl = socket(&h, SOCK_DGRAM, true, CRED).unwrap();
+    connect(&mut fs, &cl, &a).unwrap();
+    for _ in 0..=MAX_DGRAM_QLEN {
+        cl.write(b"d").unwrap();
+    }
+    assert_eq!(errno(cl.write(b"d")), Errno::EAGAIN);
+    assert_eq!(bits(&cl) & ev::OUT, 0, "unix_dgram_poll: peer queue full");
+    cl.wait_queue().unwrap().add_thread(5);
+    recv(&srv, 4, 0).unwrap();
+    assert!(h.take().contains(&5));
+    assert_ne!(bits(&cl) & ev::OUT, 0);
+    cl.write(b"d").unwrap();
+    // A socketpair is limited only by SO_SNDBUF.
+    let (x, _y) = pair(&h, SOCK_DGRAM, true, CRED).unwrap();
+    let mut n = 0;
+    while x.write(b"m").is_ok() {
+        n += 1;
+    }
+    assert!(n > MAX_DGRAM_QLEN && n < 1000, "{n}");
+}
+
+#[test]
+fn backlog_full_gives_eagain_and_accept_wakes_the_connector() {
+    let h = hub();
+    let mut fs = files();
+    let a = path("/tmp/bl");
+    let l = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    bind(&mut fs, &l, &a).unwrap();
+    sk(&l).listen(1).unwrap();
+    assert_eq!(
+        sk(&l).get_option(1, SO_ACCEPTCONN).unwrap(),
+        1i32.to_ne_bytes()
+    );
+    // unix_recvq_full: backlog 1 holds two.
+    let c1 = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    let c2 = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    let c3 = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    connect(&mut fs, &c1, &a).unwrap();
+    connect(&mut fs, &c2, &a).unwrap();
+    assert_eq!(errno(connect(&mut fs, &c3, &a)), Errno::EAGAIN);
+    c3.wait_queue().unwrap().add_thread(11);
+    let (s1, _) = sk(&l).accept(true).unwrap();
+    assert!(h.take().contains(&11));
+    connect(&mut fs, &c3, &a).unwrap();
+    drop(s1);
+    // A listener closed with connections pending resets them.
+    drop(l);
+    let mut buf = [0u8; 4];
+    assert_eq!(errno(c2.read(&mut buf)), Errno::ECONNRESET);
+    assert_eq!(c2.read(&mut buf).unwrap(), 0);
+    assert_eq!(errno(c3.write(b"x")), Errno::EPIPE);
+    assert_eq!(
+        c1.read(&mut buf).unwrap(),
+        0,
+        "the accepted one closed cleanly"
+    );
+}
+
+#[test]
+fn peer_credentials() {
+    let h = hub();
+    let mut fs = files();
+    let (a, _b) = pair(&h, SOCK_STREAM, true, CRED).unwrap();
+    assert_eq!(sk(&a).get_option(1, SO_PEERCRED).unwrap(), CRED.to_bytes());
+    let lone = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    assert_eq!(
+        sk(&lone).get_option(1, SO_PEERCRED).unwrap(),
+        Ucred::NONE.to_bytes()
+    );
+    let other = Ucred {
+        pid: 1,
+        uid: 5,
+        gid: 6,
+    };
+    let l = socket(&h, SOCK_STREAM, true, other).unwrap();
+    bind(&mut fs, &l, &abs("cred")).unwrap();
+    sk(&l).listen(4).unwrap();
+    assert_eq!(sk(&l).get_option(1, SO_PEERCRED).unwrap(), other.to_bytes());
+    let c = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    connect(&mut fs, &c, &abs("cred")).unwrap();
+    let (s, _) = sk(&l).accept(true).unwrap();
+    assert_eq!(sk(&c).get_option(1, SO_PEERCRED).unwrap(), other.to_bytes());
+    assert_eq!(sk(&s).get_option(1, SO_PEERCRED).unwrap(), CRED.to_bytes());
+    assert_eq!(errno(sk(&s).get_option(6, 1)), Errno::ENOPROTOOPT);
+    assert_eq!(errno(sk(&s).get_option(1, 99)), Errno::ENOPROTOOPT);
+    sk(&s).set_option(1, 7, &4096i32.to_ne_bytes()).unwrap();
+    assert_eq!(
+        errno(sk(&s).set_option(6, 1, &[1, 0, 0, 0])),
+        Errno::ENOPROTOOPT
+    );
+    assert_eq!(
+        sk(&s).get_option(1, SO_ACCEPTCONN).unwrap(),
+        0i32.to_ne_bytes()
+    );
+}
+
+#[test]
+fn seqpacket_listen_accept_over_a_path() {
+    let h = hub();
+    let mut fs = files();
+    let a = path("/tmp/seq");
+    let l = listener(&mut fs, &h, SOCK_SEQPACKET, &a);
+    let (c, s) = connected(&mut fs, &h, &l, SOCK_SEQPACKET, &a);
+    // An address on a seqpacket send is ignored.
+    assert_eq!(
+        send(&mut fs, &c, b"rec1", Some(&path("/tmp/x"))).unwrap(),
+        4
+    );
+    c.write(b"rec2").unwrap();
+    assert_eq!(recv(&s, 16, 0).unwrap().0, b"rec1");
+    assert_eq!(recv(&s, 16, 0).unwrap().0, b"rec2");
+    sk(&c).shutdown(crate::net::Shutdown::Write).unwrap();
+    assert_ne!(bits(&s) & ev::RDHUP, 0);
+    assert_eq!(recv(&s, 16, 0).unwrap().0, b"");
+}
