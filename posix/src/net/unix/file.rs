@@ -11,10 +11,11 @@ use super::sock::{Kind, Sock, BOTH, RCV, SEND};
 use super::{SO_ACCEPTCONN, SO_PASSCRED, SO_PEERCRED};
 use crate::errno::{Errno, SysResult};
 use crate::event::anon_metadata;
-use crate::fd::{FileOps, OpenFileDescription, PollEvents};
+use crate::fd::{FileOps, OpenFileDescription, PollEvents, UserMemory};
 use crate::net::socket::{unknown_option, AF_UNIX};
 use crate::net::{Connecting, Shutdown};
 use crate::net::{MsgFlags, Received, SockAddr, SockCommon, SockEnv, Socket};
+use crate::platform::UserAddr;
 use crate::vfs::error::err;
 use crate::vfs::flags::{o, OpenFlags};
 use crate::vfs::types::{FileType, Metadata};
@@ -22,6 +23,10 @@ use crate::wait::WaitQueue;
 
 /// `SOL_SOCKET`.
 const SOL_SOCKET: i32 = 1;
+/// `SIOCINQ` = `FIONREAD` (asm-generic/ioctls.h).
+pub const SIOCINQ: u32 = 0x541b;
+/// `SIOCOUTQ` = `TIOCOUTQ`.
+pub const SIOCOUTQ: u32 = 0x5411;
 /// SOL_SOCKET names whose value `SockCommon` already holds; the socket
 /// accepts them (`SO_SNDBUF`, `SO_RCVBUF`, `SO_KEEPALIVE`, `SO_LINGER`,
 /// `SO_SNDBUFFORCE`, `SO_RCVBUFFORCE`).
@@ -93,6 +98,25 @@ impl FileOps for UnixSocket {
     /// write(2) is send(2) with no flags and no address.
     fn write(&self, buf: &[u8]) -> SysResult<usize> {
         self.sock.send(buf, false, None, MsgFlags(0))
+    }
+
+    /// SIOCINQ/FIONREAD and SIOCOUTQ (unix_ioctl): the bytes (stream)
+    /// or next record's size waiting to be read, and the bytes this
+    /// socket has queued at its peers.
+    fn ioctl(&self, cmd: u32, arg: UserAddr, mem: &mut dyn UserMemory) -> SysResult<u64> {
+        let n = match cmd {
+            SIOCINQ => {
+                if self.sock.listening() {
+                    return err(Errno::EINVAL, "SIOCINQ on a listening socket");
+                }
+                self.sock.readable_bytes()
+            }
+            SIOCOUTQ => self.sock.queued_out(),
+            _ => return err(Errno::ENOTTY, "ioctl on an AF_UNIX socket"),
+        };
+        let n = i32::try_from(n).unwrap_or(i32::MAX);
+        mem.copy_out(arg, &n.to_ne_bytes())?;
+        Ok(0)
     }
 
     fn poll(&self) -> PollEvents {

@@ -34,7 +34,7 @@ use crate::errno::SysResult;
 use crate::fd::FileOps;
 use crate::wait::WaitHub;
 
-pub use file::UnixSocket;
+pub use file::{UnixSocket, SIOCINQ, SIOCOUTQ};
 use sock::{Kind, NameTable, Sock};
 
 /// `SO_PASSCRED` (asm-generic/socket.h).

@@ -260,6 +260,12 @@ impl Sock {
         }
     }
 
+    /// SIOCOUTQ: what this socket has queued at its peers and not yet
+    /// read (its SO_SNDBUF charge).
+    pub(super) fn queued_out(&self) -> usize {
+        self.wmem()
+    }
+
     // ---- names ------------------------------------------------------
 
     /// bind(2) (unix_bind): a path makes a socket inode, an abstract name

@@ -720,3 +720,35 @@ fn seqpacket_listen_accept_over_a_path() {
     assert_ne!(bits(&s) & ev::RDHUP, 0);
     assert_eq!(recv(&s, 16, 0).unwrap().0, b"");
 }
+
+struct Mem(Vec<u8>);
+
+impl crate::fd::UserMemory for Mem {
+    fn copy_in(&mut self, _src: crate::platform::UserAddr, _dst: &mut [u8]) -> SysResult<()> {
+        Ok(())
+    }
+    fn copy_out(&mut self, _dst: crate::platform::UserAddr, src: &[u8]) -> SysResult<()> {
+        self.0 = src.to_vec();
+        Ok(())
+    }
+}
+
+fn ioctl_int(f: &Arc<dyn FileOps>, cmd: u32) -> SysResult<i32> {
+    let mut m = Mem(Vec::new());
+    f.ioctl(cmd, crate::platform::UserAddr(0x1000), &mut m)?;
+    Ok(i32::from_ne_bytes(m.0[..4].try_into().expect("an int")))
+}
+
+#[test]
+fn siocinq_and_siocoutq() {
+    let h = hub();
+    let mut fs = files();
+    let (a, b) = pair(&h, SOCK_STREAM, true, CRED).unwrap();
+    a.write(b"12345").unwrap();
+    assert_eq!(ioctl_int(&b, SIOCINQ).unwrap(), 5);
+    assert_eq!(ioctl_int(&a, SIOCOUTQ).unwrap(), 5);
+    assert_eq!(ioctl_int(&a, SIOCINQ).unwrap(), 0);
+    let l = listener(&mut fs, &h, SOCK_STREAM, &abs("ioctl"));
+    assert_eq!(errno(ioctl_int(&l, SIOCINQ)), Errno::EINVAL);
+    assert_eq!(errno(ioctl_int(&l, 0x5401)), Errno::ENOTTY);
+}
