@@ -137,6 +137,8 @@ pub(crate) struct State {
     pub fds: FdTable,
     /// The namespace, cwd (umask inside the VFS) and platform bridge.
     pub files: Files,
+    /// The AF_INET/AF_INET6 stack (`net::inet`; sockets hold clones).
+    pub net: alloc::sync::Arc<crate::net::inet::Net>,
 }
 
 /// What the process keeps per thread.
@@ -239,6 +241,9 @@ impl Cx<'_> {
 /// The one process of the unikernel; the kernel keeps it in a static.
 pub struct Process {
     state: Mutex<State>,
+    /// The network stack, reachable without the state lock (net_poll runs
+    /// in interrupt context and takes only the stack's lock).
+    net: alloc::sync::Arc<crate::net::inet::Net>,
 }
 
 impl Process {
@@ -262,10 +267,11 @@ impl Process {
             config.hostname.clone()
         };
         let memory_bytes = u64::from(config.memory_mib) << 20;
-        let files = Files::new(
-            crate::vfs::etc::EtcConfig::new(&hostname, config.uid, config.gid),
-            memory_bytes,
-        );
+        let etc = crate::vfs::etc::EtcConfig::new(&hostname, config.uid, config.gid);
+        let waits = crate::wait::WaitHub::new();
+        let net =
+            crate::net::inet::Net::new(&waits, &hostname, config.net.clone(), etc.net.clone());
+        let files = Files::new(etc, memory_bytes);
         let mut fds = FdTable::default();
         files.open_stdio(&mut fds);
         Process {
@@ -288,10 +294,12 @@ impl Process {
                 nice: 0,
                 personality: 0,
                 memory_bytes,
-                waits: crate::wait::WaitHub::new(),
+                waits,
                 fds,
                 files,
+                net: net.clone(),
             }),
+            net,
         }
     }
 
@@ -355,6 +363,10 @@ impl Process {
             let mut out = table::dispatch(&mut cx, nr, args);
             cx.st.waits.flush(p);
             cx.st.files.bridge.drain(p);
+            // The socket calls ran the stack: re-arm its timer if it moved.
+            if let Some(t) = cx.st.net.take_timer_change() {
+                p.set_net_timer(t);
+            }
             let mut intr = None;
             if cx.block.is_some() && signal::interrupting(&mut cx) {
                 out = signal::abandon_wait(&mut cx);
@@ -453,8 +465,15 @@ impl Process {
         p: &P,
         dev: alloc::boxed::Box<dyn crate::net::NetDevice>,
     ) {
-        // Filled in by the inet layer (net::inet); until then the NIC is unused.
-        let _ = (p, dev);
+        let mut seed = [0u8; 8];
+        p.random(&mut seed);
+        self.net
+            .attach(dev, u64::from_le_bytes(seed), p.monotonic_ns());
+        self.net.hub().flush(p);
+        // DHCP (or ARP/NDP) now has a retransmission timer to run.
+        if let Some(t) = self.net.take_timer_change() {
+            p.set_net_timer(t);
+        }
     }
 
     /// Runs the network stack (the kernel calls it on a NIC interrupt and
@@ -464,15 +483,19 @@ impl Process {
     /// time at which it wants to run again. Must be called with no syscall
     /// in progress on this CPU (interrupts taken in ring 3 or in idle).
     pub fn net_poll<P: Platform>(&self, p: &P) -> Option<u64> {
-        let _ = p;
-        None
+        let (next, line) = self.net.poll(p.monotonic_ns());
+        if let Some(line) = line {
+            p.console_write(line.as_bytes());
+        }
+        self.net.hub().flush(p);
+        next
     }
 
     /// Tells whether the NIC is configured (a static address, or a DHCP
     /// lease), or there is no NIC: the kernel waits for this, bounded,
     /// before the program starts, so a client's first connect can work.
     pub fn net_ready(&self) -> bool {
-        true
+        self.net.ready()
     }
 
     /// Returns the locked state (host tests only).

@@ -12,6 +12,7 @@ pub mod device;
 
 pub use device::{NetDevice, Offload};
 pub mod addr;
+pub mod inet;
 pub mod socket;
 pub mod unix;
 

@@ -15,6 +15,69 @@ use super::rootfs::{RoData, RoKind, RoTree};
 /// `dns=` default 10.0.2.3).
 pub const DEFAULT_NAMESERVER: &str = "10.0.2.3";
 
+/// A generated file whose bytes another module replaces at run time
+/// (the network layer rewrites /etc/hosts and /etc/resolv.conf when the
+/// NIC is configured); readers see the current bytes.
+#[derive(Clone)]
+pub struct LiveFile(Arc<spin::Mutex<Arc<[u8]>>>);
+
+impl LiveFile {
+    /// Creates a file holding `bytes`.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        LiveFile(Arc::new(spin::Mutex::new(bytes.into())))
+    }
+
+    /// Returns the current bytes.
+    pub fn get(&self) -> Arc<[u8]> {
+        self.0.lock().clone()
+    }
+
+    /// Replaces the bytes.
+    pub fn set(&self, bytes: Vec<u8>) {
+        *self.0.lock() = bytes.into();
+    }
+}
+
+impl PartialEq for LiveFile {
+    fn eq(&self, o: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+impl Eq for LiveFile {}
+
+impl core::fmt::Debug for LiveFile {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("LiveFile").field(&self.get().len()).finish()
+    }
+}
+
+/// The /etc files the network layer keeps current (`net::inet`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EtcNet {
+    /// /etc/hosts.
+    pub hosts: LiveFile,
+    /// /etc/resolv.conf.
+    pub resolv: LiveFile,
+}
+
+/// Returns /etc/hosts: the localhost lines, then `host` on `own` (the
+/// NIC's address) or on 127.0.1.1 before the NIC is configured (the
+/// Debian convention).
+pub fn hosts_text(host: &str, own: Option<&str>) -> String {
+    let own = own.unwrap_or("127.0.1.1");
+    format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{own}\t{host}\n")
+}
+
+/// Returns /etc/resolv.conf naming `servers` (resolv.conf(5): at most
+/// three are used).
+pub fn resolv_text(servers: &[String]) -> String {
+    servers
+        .iter()
+        .map(|s| format!("nameserver {s}\n"))
+        .collect()
+}
+
 /// The identity and names the generated files describe.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EtcConfig {
@@ -26,6 +89,8 @@ pub struct EtcConfig {
     pub gid: u32,
     /// Nameserver for resolv.conf.
     pub nameserver: String,
+    /// The network files (hosts, resolv.conf), rewritten by `net::inet`.
+    pub net: EtcNet,
 }
 
 impl EtcConfig {
@@ -36,6 +101,10 @@ impl EtcConfig {
             uid,
             gid,
             nameserver: DEFAULT_NAMESERVER.into(),
+            net: EtcNet {
+                hosts: LiveFile::new(hosts_text(hostname, None).into_bytes()),
+                resolv: LiveFile::new(resolv_text(&[DEFAULT_NAMESERVER.into()]).into_bytes()),
+            },
         }
     }
 }
@@ -71,15 +140,8 @@ pub fn generated_files(cfg: &EtcConfig) -> Vec<(&'static str, Vec<u8>)> {
     let host = &cfg.hostname;
     alloc::vec![
         ("/etc/hostname", format!("{host}\n").into_bytes()),
-        (
-            "/etc/hosts",
-            format!("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{host}\n")
-                .into_bytes(),
-        ),
-        (
-            "/etc/resolv.conf",
-            format!("nameserver {}\n", cfg.nameserver).into_bytes(),
-        ),
+        ("/etc/hosts", cfg.net.hosts.get().to_vec()),
+        ("/etc/resolv.conf", cfg.net.resolv.get().to_vec()),
         (
             "/etc/passwd",
             format!("{user}:x:{}:{}:{user}:{home}:/sbin/nologin\n", cfg.uid, cfg.gid).into_bytes(),
@@ -98,8 +160,12 @@ pub fn generated_files(cfg: &EtcConfig) -> Vec<(&'static str, Vec<u8>)> {
 pub fn add_generated(tree: &mut RoTree, cfg: &EtcConfig) -> Vec<&'static str> {
     let mut added = Vec::new();
     for (path, bytes) in generated_files(cfg) {
-        let data: Arc<[u8]> = bytes.into();
-        if tree.add(path, RoKind::File(RoData::Owned(data)), 0o644, 0) {
+        let data = match path {
+            "/etc/hosts" => RoData::Live(cfg.net.hosts.clone()),
+            "/etc/resolv.conf" => RoData::Live(cfg.net.resolv.clone()),
+            _ => RoData::Owned(bytes.into()),
+        };
+        if tree.add(path, RoKind::File(data), 0o644, 0) {
             added.push(path);
         }
     }

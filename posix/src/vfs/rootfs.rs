@@ -24,13 +24,32 @@ pub enum RoData {
     Image(&'static [u8]),
     /// Bytes generated at boot.
     Owned(Arc<[u8]>),
+    /// Bytes another module replaces at run time (/etc/hosts, resolv.conf).
+    Live(super::etc::LiveFile),
+}
+
+/// A file's bytes: borrowed, or a snapshot of a live file.
+enum RoBytes<'a> {
+    Borrowed(&'a [u8]),
+    Shared(Arc<[u8]>),
+}
+
+impl core::ops::Deref for RoBytes<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            RoBytes::Borrowed(b) => b,
+            RoBytes::Shared(b) => b,
+        }
+    }
 }
 
 impl RoData {
-    fn bytes(&self) -> &[u8] {
+    fn bytes(&self) -> RoBytes<'_> {
         match self {
-            RoData::Image(b) => b,
-            RoData::Owned(b) => b,
+            RoData::Image(b) => RoBytes::Borrowed(b),
+            RoData::Owned(b) => RoBytes::Borrowed(b),
+            RoData::Live(f) => RoBytes::Shared(f.get()),
         }
     }
 }

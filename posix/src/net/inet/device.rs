@@ -1,0 +1,171 @@
+//! The two smoltcp devices: [`LoopDev`] (a queue: what the loopback
+//! interface sends it receives, as Linux's `lo`) and [`NicDev`] (a thin
+//! adapter over the kernel's `net::NetDevice`). Both can drop incoming
+//! SYNs to ports whose accept queue is full, as Linux drops a SYN when
+//! `sk_acceptq_is_full` (net/ipv4/tcp_input.c `tcp_conn_request`): the
+//! client retransmits instead of being refused. Neighbour: `stack`.
+
+use alloc::boxed::Box;
+use alloc::collections::{BTreeSet, VecDeque};
+use alloc::vec;
+use alloc::vec::Vec;
+
+use smoltcp::phy::{self, Checksum, ChecksumCapabilities, Device, DeviceCapabilities, Medium};
+use smoltcp::time::Instant;
+use smoltcp::wire::{
+    EthernetFrame, EthernetProtocol, IpProtocol, Ipv4Packet, Ipv6Packet, TcpPacket,
+};
+
+use crate::net::NetDevice;
+
+/// Returns the destination port of a bare SYN (SYN without ACK) in an IP
+/// packet, if that is what it is.
+fn syn_port_ip(ip: &[u8]) -> Option<u16> {
+    let (proto, payload) = match ip.first()? >> 4 {
+        4 => {
+            let p = Ipv4Packet::new_checked(ip).ok()?;
+            let hl = usize::from(p.header_len());
+            let total = usize::from(p.total_len()).min(ip.len());
+            (p.next_header(), ip.get(hl..total)?)
+        }
+        6 => {
+            let p = Ipv6Packet::new_checked(ip).ok()?;
+            (p.next_header(), ip.get(40..)?)
+        }
+        _ => return None,
+    };
+    if proto != IpProtocol::Tcp {
+        return None;
+    }
+    let t = TcpPacket::new_checked(payload).ok()?;
+    (t.syn() && !t.ack()).then(|| t.dst_port())
+}
+
+/// Returns the destination port of a bare SYN in an Ethernet frame.
+fn syn_port_eth(frame: &[u8]) -> Option<u16> {
+    let f = EthernetFrame::new_checked(frame).ok()?;
+    match f.ethertype() {
+        EthernetProtocol::Ipv4 | EthernetProtocol::Ipv6 => syn_port_ip(f.payload()),
+        _ => None,
+    }
+}
+
+/// The loopback device: transmitted packets are received in order.
+#[derive(Debug, Default)]
+pub(super) struct LoopDev {
+    /// Packets sent and not yet received.
+    pub queue: VecDeque<Vec<u8>>,
+    /// Ports whose SYNs are dropped (full accept queues).
+    pub drop_syn: BTreeSet<u16>,
+}
+
+/// One received packet.
+pub(super) struct Rx(Vec<u8>);
+
+impl phy::RxToken for Rx {
+    fn consume<R, F: FnOnce(&[u8]) -> R>(self, f: F) -> R {
+        f(&self.0)
+    }
+}
+
+/// A transmit slot on the loopback queue.
+pub(super) struct LoopTx<'a>(&'a mut VecDeque<Vec<u8>>);
+
+impl phy::TxToken for LoopTx<'_> {
+    fn consume<R, F: FnOnce(&mut [u8]) -> R>(self, len: usize, f: F) -> R {
+        let mut buf = vec![0; len];
+        let r = f(&mut buf);
+        self.0.push_back(buf);
+        r
+    }
+}
+
+impl Device for LoopDev {
+    type RxToken<'a> = Rx;
+    type TxToken<'a> = LoopTx<'a>;
+
+    fn receive(&mut self, _now: Instant) -> Option<(Rx, LoopTx<'_>)> {
+        loop {
+            let p = self.queue.pop_front()?;
+            if syn_port_ip(&p).is_some_and(|port| self.drop_syn.contains(&port)) {
+                continue;
+            }
+            return Some((Rx(p), LoopTx(&mut self.queue)));
+        }
+    }
+
+    fn transmit(&mut self, _now: Instant) -> Option<LoopTx<'_>> {
+        Some(LoopTx(&mut self.queue))
+    }
+
+    fn capabilities(&self) -> DeviceCapabilities {
+        let mut caps = DeviceCapabilities::default();
+        caps.medium = Medium::Ip;
+        caps.max_transmission_unit = 65_535;
+        caps.checksum = ChecksumCapabilities::ignored();
+        caps
+    }
+}
+
+/// The NIC as a smoltcp device.
+pub(super) struct NicDev {
+    /// The kernel's device.
+    pub dev: Box<dyn NetDevice>,
+    /// The IP MTU in use (config override or the device's).
+    pub mtu: usize,
+    /// Ports whose SYNs are dropped (full accept queues).
+    pub drop_syn: BTreeSet<u16>,
+}
+
+/// A transmit slot on the NIC.
+pub(super) struct NicTx<'a>(&'a mut dyn NetDevice);
+
+impl phy::TxToken for NicTx<'_> {
+    fn consume<R, F: FnOnce(&mut [u8]) -> R>(self, len: usize, f: F) -> R {
+        let mut buf = vec![0; len];
+        let r = f(&mut buf);
+        // A full device queue drops the frame; TCP retransmits.
+        let _ = self.0.transmit(&buf);
+        r
+    }
+}
+
+impl Device for NicDev {
+    type RxToken<'a> = Rx;
+    type TxToken<'a> = NicTx<'a>;
+
+    fn receive(&mut self, _now: Instant) -> Option<(Rx, NicTx<'_>)> {
+        loop {
+            let f = self.dev.receive()?;
+            if syn_port_eth(&f).is_some_and(|port| self.drop_syn.contains(&port)) {
+                continue;
+            }
+            return Some((Rx(f), NicTx(&mut *self.dev)));
+        }
+    }
+
+    fn transmit(&mut self, _now: Instant) -> Option<NicTx<'_>> {
+        if self.dev.can_transmit() {
+            Some(NicTx(&mut *self.dev))
+        } else {
+            None
+        }
+    }
+
+    fn capabilities(&self) -> DeviceCapabilities {
+        let mut caps = DeviceCapabilities::default();
+        caps.medium = Medium::Ethernet;
+        // smoltcp's Ethernet MTU counts the 14-byte header.
+        caps.max_transmission_unit = self.mtu + 14;
+        // We always compute transmit checksums: `NetDevice::transmit`
+        // carries no per-frame "needs checksum" mark, so tx offload is
+        // not used. Receive checks are skipped when the device did them.
+        let mut c = ChecksumCapabilities::default();
+        if self.dev.offload().rx_checksum {
+            c.tcp = Checksum::Tx;
+            c.udp = Checksum::Tx;
+        }
+        caps.checksum = c;
+        caps
+    }
+}

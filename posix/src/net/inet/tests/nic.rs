@@ -1,0 +1,472 @@
+//! The NIC path: our stack wired (through a fake `NetDevice`) to a second
+//! smoltcp stack at 10.0.2.2 playing the host — TCP both ways with ARP,
+//! UDP, DHCP from a small DHCP server on that peer, static configuration.
+
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use rumprun_config::net::{Ipv4Mode, Ipv6Mode, NetConfig};
+use smoltcp::iface::{Config, Interface, SocketHandle, SocketSet};
+use smoltcp::phy::{self, Device, DeviceCapabilities, Medium};
+use smoltcp::socket::{tcp, udp};
+use smoltcp::time::Instant;
+use smoltcp::wire::{
+    DhcpMessageType, DhcpPacket, DhcpRepr, EthernetAddress, HardwareAddress, IpAddress, IpCidr,
+    Ipv4Address,
+};
+use spin::Mutex;
+
+use super::*;
+use crate::net::{MsgFlags, NetDevice};
+
+/// Frames in flight both ways.
+#[derive(Default)]
+pub(crate) struct Wire {
+    /// Frames for the guest (our stack).
+    pub to_guest: VecDeque<Vec<u8>>,
+    /// Frames the guest sent.
+    pub from_guest: VecDeque<Vec<u8>>,
+}
+
+/// Our side of the wire.
+pub(crate) struct FakeNic(Arc<Mutex<Wire>>);
+
+impl FakeNic {
+    pub fn new() -> (FakeNic, Arc<Mutex<Wire>>) {
+        let w = Arc::new(Mutex::new(Wire::default()));
+        (FakeNic(w.clone()), w)
+    }
+}
+
+impl NetDevice for FakeNic {
+    fn mac(&self) -> [u8; 6] {
+        [0x52, 0x54, 0, 0x12, 0x34, 0x56]
+    }
+    fn mtu(&self) -> usize {
+        1500
+    }
+    fn receive(&mut self) -> Option<Vec<u8>> {
+        self.0.lock().to_guest.pop_front()
+    }
+    fn can_transmit(&mut self) -> bool {
+        true
+    }
+    fn transmit(&mut self, frame: &[u8]) -> bool {
+        self.0.lock().from_guest.push_back(frame.to_vec());
+        true
+    }
+}
+
+/// The peer's side of the wire as a smoltcp device.
+struct PeerDev(Arc<Mutex<Wire>>);
+
+struct Rx(Vec<u8>);
+impl phy::RxToken for Rx {
+    fn consume<R, F: FnOnce(&[u8]) -> R>(self, f: F) -> R {
+        f(&self.0)
+    }
+}
+struct Tx(Arc<Mutex<Wire>>);
+impl phy::TxToken for Tx {
+    fn consume<R, F: FnOnce(&mut [u8]) -> R>(self, len: usize, f: F) -> R {
+        let mut b = vec![0; len];
+        let r = f(&mut b);
+        self.0.lock().to_guest.push_back(b);
+        r
+    }
+}
+
+impl Device for PeerDev {
+    type RxToken<'a> = Rx;
+    type TxToken<'a> = Tx;
+    fn receive(&mut self, _t: Instant) -> Option<(Rx, Tx)> {
+        let f = self.0.lock().from_guest.pop_front()?;
+        Some((Rx(f), Tx(self.0.clone())))
+    }
+    fn transmit(&mut self, _t: Instant) -> Option<Tx> {
+        Some(Tx(self.0.clone()))
+    }
+    fn capabilities(&self) -> DeviceCapabilities {
+        let mut c = DeviceCapabilities::default();
+        c.medium = Medium::Ethernet;
+        c.max_transmission_unit = 1514;
+        c
+    }
+}
+
+/// The host: a smoltcp stack at 10.0.2.2/24 on the wire.
+struct Peer {
+    iface: Interface,
+    dev: PeerDev,
+    set: SocketSet<'static>,
+}
+
+impl Peer {
+    fn new(wire: &Arc<Mutex<Wire>>, now: u64) -> Peer {
+        let mut dev = PeerDev(wire.clone());
+        let c = Config::new(HardwareAddress::Ethernet(EthernetAddress([
+            2, 0, 0, 0, 0, 2,
+        ])));
+        let mut iface = Interface::new(c, &mut dev, super::super::stack::instant(now));
+        iface.update_ip_addrs(|a| {
+            let _ = a.push(IpCidr::new(IpAddress::v4(10, 0, 2, 2), 24));
+        });
+        Peer {
+            iface,
+            dev,
+            set: SocketSet::new(Vec::new()),
+        }
+    }
+
+    fn poll(&mut self, now: u64) {
+        self.iface.poll(
+            super::super::stack::instant(now),
+            &mut self.dev,
+            &mut self.set,
+        );
+    }
+
+    fn tcp(&mut self) -> SocketHandle {
+        let s = tcp::Socket::new(
+            tcp::SocketBuffer::new(vec![0; 65536]),
+            tcp::SocketBuffer::new(vec![0; 65536]),
+        );
+        self.set.add(s)
+    }
+}
+
+fn static_cfg() -> NetConfig {
+    NetConfig {
+        ipv4: Ipv4Mode::Static {
+            addr: [10, 0, 2, 15],
+            prefix: 24,
+            gateway: Some([10, 0, 2, 2]),
+        },
+        ipv6: Ipv6Mode::Off,
+        dns: vec![vec![10, 0, 2, 3]],
+        mtu: None,
+    }
+}
+
+/// Runs both stacks for `ms` milliseconds of simulated time.
+fn run(t: &T, peer: &mut Peer, ms: u64) {
+    for _ in 0..ms {
+        t.tick(1);
+        peer.poll(t.hub.now_ns());
+        let _ = t.net.poll(t.hub.now_ns());
+    }
+}
+
+#[test]
+fn tcp_both_ways_across_the_nic_every_byte_checked() {
+    let t = T::with_cfg(static_cfg());
+    let (nic, wire) = FakeNic::new();
+    t.net.attach(Box::new(nic), 7, t.hub.now_ns());
+    let (line, _) = (t.net.poll(t.hub.now_ns()).1, ());
+    assert_eq!(
+        line.as_deref(),
+        Some("rumprun: eth0 10.0.2.15/24 gw 10.0.2.2 dns 10.0.2.3\n")
+    );
+    let mut peer = Peer::new(&wire, t.hub.now_ns());
+    // Guest listens on 80, the host connects.
+    let l = t.tcp4();
+    l.bind_to(&a4([0; 4], 80)).unwrap();
+    l.listen(16).unwrap();
+    let h = peer.tcp();
+    let cx = peer.iface.context();
+    peer.set
+        .get_mut::<tcp::Socket>(h)
+        .connect(cx, (IpAddress::v4(10, 0, 2, 15), 80), 40000)
+        .unwrap();
+    run(&t, &mut peer, 50);
+    let (s, from) = l.accept(true).unwrap();
+    assert_eq!(from, a4([10, 0, 2, 2], 40000));
+    assert_eq!(so(&s).local_addr().unwrap(), a4([10, 0, 2, 15], 80));
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+    let mut sent = 0;
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; 8192];
+    for _ in 0..20_000 {
+        if sent < data.len() {
+            if let Ok(n) = s.write(&data[sent..]) {
+                sent += n;
+            }
+        }
+        let ps = peer.set.get_mut::<tcp::Socket>(h);
+        if ps.can_recv() {
+            let n = ps.recv_slice(&mut buf).unwrap();
+            got.extend_from_slice(&buf[..n]);
+        }
+        if got.len() == data.len() {
+            break;
+        }
+        run(&t, &mut peer, 1);
+    }
+    assert_eq!(got.len(), data.len());
+    assert!(got == data);
+    // Guest connects out to the host's 8080.
+    let h2 = peer.tcp();
+    peer.set.get_mut::<tcp::Socket>(h2).listen(8080).unwrap();
+    let c = t.tcp4();
+    c.connect_to(&a4([10, 0, 2, 2], 8080)).unwrap();
+    assert_eq!(c.finish_connect(), None);
+    run(&t, &mut peer, 20);
+    assert_eq!(c.finish_connect(), Some(Ok(())));
+    peer.set
+        .get_mut::<tcp::Socket>(h2)
+        .send_slice(b"from host")
+        .unwrap();
+    run(&t, &mut peer, 5);
+    let mut b = [0u8; 16];
+    assert_eq!(c.read(&mut b).unwrap(), 9);
+    assert_eq!(&b[..9], b"from host");
+    // Our own address goes through loopback.
+    let me = t.tcp4();
+    me.connect_to(&a4([10, 0, 2, 15], 80)).unwrap();
+    assert_eq!(me.finish_connect(), Some(Ok(())));
+    assert!(l.accept(true).is_ok());
+    // A RST from the host refuses a connect.
+    let r = t.tcp4();
+    r.connect_to(&a4([10, 0, 2, 2], 9)).unwrap();
+    run(&t, &mut peer, 5);
+    assert_eq!(
+        r.finish_connect().unwrap().unwrap_err().errno,
+        Errno::ECONNREFUSED
+    );
+}
+
+#[test]
+fn udp_across_the_nic() {
+    let t = T::with_cfg(static_cfg());
+    let (nic, wire) = FakeNic::new();
+    t.net.attach(Box::new(nic), 7, t.hub.now_ns());
+    let mut peer = Peer::new(&wire, t.hub.now_ns());
+    let mut us = udp::Socket::new(
+        udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 16], vec![0; 65536]),
+        udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 16], vec![0; 65536]),
+    );
+    us.bind(5353).unwrap();
+    let uh = peer.set.add(us);
+    let u = t.udp4();
+    u.send_to(b"ping", Some(&a4([10, 0, 2, 2], 5353)), MsgFlags::default())
+        .unwrap();
+    run(&t, &mut peer, 10);
+    let (n, meta) = {
+        let mut b = [0u8; 16];
+        let (n, m) = peer
+            .set
+            .get_mut::<udp::Socket>(uh)
+            .recv_slice(&mut b)
+            .unwrap();
+        assert_eq!(&b[..n], b"ping");
+        (n, m)
+    };
+    assert_eq!(n, 4);
+    peer.set
+        .get_mut::<udp::Socket>(uh)
+        .send_slice(b"pong", meta.endpoint)
+        .unwrap();
+    run(&t, &mut peer, 10);
+    let mut b = [0u8; 16];
+    let r = u.recv(&mut b, MsgFlags::default()).unwrap();
+    assert_eq!(&b[..r.len], b"pong");
+    assert_eq!(r.from, Some(a4([10, 0, 2, 2], 5353)));
+    let big = vec![0u8; 1473];
+    assert_eq!(
+        errno(u.send_to(&big, Some(&a4([10, 0, 2, 2], 5353)), MsgFlags::default())),
+        Errno::EMSGSIZE
+    );
+}
+
+/// Answers DHCPDISCOVER with an offer and DHCPREQUEST with an ack
+/// (RFC 2131 §3.1) from a UDP socket on the peer's port 67.
+fn dhcp_server(peer: &mut Peer, h: SocketHandle) -> usize {
+    let mut answered = 0;
+    loop {
+        let mut b = vec![0u8; 1500];
+        let Ok((n, _)) = peer.set.get_mut::<udp::Socket>(h).recv_slice(&mut b) else {
+            return answered;
+        };
+        let pkt = DhcpPacket::new_checked(&b[..n]).unwrap();
+        let req = DhcpRepr::parse(&pkt).unwrap();
+        let kind = match req.message_type {
+            DhcpMessageType::Discover => DhcpMessageType::Offer,
+            DhcpMessageType::Request => DhcpMessageType::Ack,
+            _ => continue,
+        };
+        let mut rep = DhcpRepr {
+            message_type: kind,
+            transaction_id: req.transaction_id,
+            secs: 0,
+            client_hardware_address: req.client_hardware_address,
+            client_ip: Ipv4Address::UNSPECIFIED,
+            your_ip: Ipv4Address::new(10, 0, 2, 15),
+            server_ip: Ipv4Address::new(10, 0, 2, 2),
+            router: Some(Ipv4Address::new(10, 0, 2, 2)),
+            subnet_mask: Some(Ipv4Address::new(255, 255, 255, 0)),
+            relay_agent_ip: Ipv4Address::UNSPECIFIED,
+            broadcast: false,
+            requested_ip: None,
+            client_identifier: None,
+            server_identifier: Some(Ipv4Address::new(10, 0, 2, 2)),
+            parameter_request_list: None,
+            dns_servers: Some(core::default::Default::default()),
+            max_size: None,
+            lease_duration: Some(86_400),
+            renew_duration: None,
+            rebind_duration: None,
+            additional_options: &[],
+        };
+        if let Some(d) = rep.dns_servers.as_mut() {
+            let _ = d.push(Ipv4Address::new(10, 0, 2, 3));
+        }
+        let mut out = vec![0u8; rep.buffer_len()];
+        rep.emit(&mut DhcpPacket::new_unchecked(&mut out[..]))
+            .unwrap();
+        peer.set
+            .get_mut::<udp::Socket>(h)
+            .send_slice(&out, (IpAddress::v4(255, 255, 255, 255), 68))
+            .unwrap();
+        answered += 1;
+    }
+}
+
+#[test]
+fn dhcp_configures_the_nic_hosts_and_resolv_conf() {
+    let t = T::with_cfg(NetConfig::default());
+    let (nic, wire) = FakeNic::new();
+    t.net.attach(Box::new(nic), 7, t.hub.now_ns());
+    assert!(!t.net.ready());
+    let mut peer = Peer::new(&wire, t.hub.now_ns());
+    let mut s = udp::Socket::new(
+        udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 8], vec![0; 8192]),
+        udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 8], vec![0; 8192]),
+    );
+    s.bind(67).unwrap();
+    let h = peer.set.add(s);
+    let mut line = None;
+    let mut answered = 0;
+    for _ in 0..5000 {
+        t.tick(1);
+        peer.poll(t.hub.now_ns());
+        answered += dhcp_server(&mut peer, h);
+        peer.poll(t.hub.now_ns());
+        let (_, l) = t.net.poll(t.hub.now_ns());
+        if l.is_some() {
+            line = l;
+            break;
+        }
+    }
+    assert!(answered >= 2, "offer and ack");
+    assert_eq!(
+        line.as_deref(),
+        Some("rumprun: eth0 10.0.2.15/24 gw 10.0.2.2 dns 10.0.2.3\n")
+    );
+    assert!(t.net.ready());
+    assert_eq!(&*t.etc.net.resolv.get(), b"nameserver 10.0.2.3\n");
+    assert_eq!(
+        &*t.etc.net.hosts.get(),
+        b"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n10.0.2.15\tbox\n"
+    );
+    // The leased address works: the host connects to a guest listener.
+    let l = t.tcp4();
+    l.bind_to(&a4([10, 0, 2, 15], 8000)).unwrap();
+    l.listen(4).unwrap();
+    let ph = peer.tcp();
+    let cx = peer.iface.context();
+    peer.set
+        .get_mut::<tcp::Socket>(ph)
+        .connect(cx, (IpAddress::v4(10, 0, 2, 15), 8000), 40001)
+        .unwrap();
+    run(&t, &mut peer, 30);
+    assert!(l.accept(true).is_ok());
+}
+
+#[test]
+fn static_ipv6_and_mtu_override() {
+    let mut cfg = static_cfg();
+    cfg.ipv6 = Ipv6Mode::Static {
+        addr: [0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15],
+        prefix: 64,
+        gateway: None,
+    };
+    cfg.mtu = Some(1400);
+    cfg.dns = vec![
+        vec![1, 1, 1, 1],
+        vec![0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x53],
+    ];
+    let t = T::with_cfg(cfg);
+    let (nic, _wire) = FakeNic::new();
+    t.net.attach(Box::new(nic), 7, t.hub.now_ns());
+    assert!(t.net.ready());
+    let (_, line) = t.net.poll(t.hub.now_ns());
+    assert_eq!(
+        line.as_deref(),
+        Some("rumprun: eth0 10.0.2.15/24 gw 10.0.2.2 2001:db8::15/64 dns 1.1.1.1 2001:db8::53\n")
+    );
+    assert_eq!(
+        &*t.etc.net.resolv.get(),
+        b"nameserver 1.1.1.1\nnameserver 2001:db8::53\n"
+    );
+    // Connecting to our own IPv6 address goes through loopback.
+    let l = t.sock(
+        crate::net::socket::AF_INET6,
+        crate::net::socket::SOCK_STREAM,
+    );
+    let me6 = SockAddr::Inet6 {
+        addr: [0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15],
+        port: 9090,
+        flowinfo: 0,
+        scope_id: 0,
+    };
+    l.bind_to(&me6).unwrap();
+    l.listen(1).unwrap();
+    let c = t.sock(
+        crate::net::socket::AF_INET6,
+        crate::net::socket::SOCK_STREAM,
+    );
+    c.connect_to(&me6).unwrap();
+    assert_eq!(c.finish_connect(), Some(Ok(())));
+    // MSS follows the MTU override.
+    let u = t.udp4();
+    let big = vec![0u8; 1373];
+    assert_eq!(
+        errno(u.send_to(&big, Some(&a4([10, 0, 2, 2], 53)), MsgFlags::default())),
+        Errno::EMSGSIZE
+    );
+}
+
+#[test]
+fn fuzz_entry_survives_garbage_and_plausible_frames() {
+    let mut frames: Vec<Vec<u8>> = vec![vec![], vec![0xff; 14], vec![0; 60]];
+    // An ARP request for our address and a few mangled copies of it.
+    let mut arp = vec![0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 2, 8, 6];
+    arp.extend_from_slice(&[0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 2, 10, 0, 2, 2]);
+    arp.extend_from_slice(&[0, 0, 0, 0, 0, 0, 10, 0, 2, 15]);
+    frames.push(arp.clone());
+    let mut x = 0x1234_5678u32;
+    for i in 0..200 {
+        let mut f = arp.clone();
+        f.resize(60 + i % 40, 0);
+        for _ in 0..4 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let k = (x as usize) % f.len();
+            f[k] = (x >> 8) as u8;
+        }
+        if i % 3 == 0 {
+            // Make it IPv4/TCP-looking.
+            f[12] = 8;
+            f[13] = 0;
+            f[14] = 0x45;
+            f[23] = 6;
+        }
+        frames.push(f);
+    }
+    let refs: Vec<&[u8]> = frames.iter().map(|f| &f[..]).collect();
+    crate::net::inet::fuzz_receive(&refs);
+}
