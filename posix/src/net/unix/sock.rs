@@ -44,7 +44,7 @@ const MSG_OVERHEAD: usize = 512;
 const SOCK_RAW: i32 = 3;
 
 /// The three kinds of AF_UNIX socket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Kind {
     Stream,
     Dgram,
@@ -80,7 +80,11 @@ impl Kind {
 /// Where a name is registered, so closing the socket frees it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Key {
-    Abstract(Vec<u8>),
+    /// An abstract name, per socket type: Linux hashes abstract names
+    /// with the type (`unix_abstract_hash`), so a stream and a datagram
+    /// socket may hold the same name and a lookup of another type finds
+    /// nothing (ECONNREFUSED, where a path gives EPROTOTYPE).
+    Abstract(Kind, Vec<u8>),
     /// The socket inode: encoded device and inode number.
     Path(u64, u64),
 }
@@ -250,13 +254,15 @@ impl Sock {
         self.st.lock().err.take()
     }
 
-    /// FIONREAD: queued bytes for a stream, the next record's size
-    /// otherwise (unix_inq_len).
+    /// FIONREAD: queued bytes for a stream or seqpacket socket, the next
+    /// datagram's size for a datagram socket (unix_inq_len).
     pub(super) fn readable_bytes(&self) -> usize {
         let st = self.st.lock();
         match self.kind {
             Kind::Stream => st.bytes.len(),
-            _ => st.msgs.front().map_or(0, |m| m.data.len()),
+            // unix_inq_len sums every record of a seqpacket socket.
+            Kind::Seqpacket => st.msgs.iter().map(|m| m.data.len()).sum(),
+            Kind::Dgram => st.msgs.front().map_or(0, |m| m.data.len()),
         }
     }
 
@@ -281,10 +287,15 @@ impl Sock {
         let key = match addr {
             UnixAddr::Unnamed => return self.autobind(&names),
             UnixAddr::Abstract(n) => {
-                if names.0.lock().live(&Key::Abstract(n.clone())).is_some() {
+                if names
+                    .0
+                    .lock()
+                    .live(&Key::Abstract(self.kind, n.clone()))
+                    .is_some()
+                {
                     return err(Errno::EADDRINUSE, "abstract name in use");
                 }
-                Key::Abstract(n.clone())
+                Key::Abstract(self.kind, n.clone())
             }
             UnixAddr::Path(p) => {
                 // unix(7): "created with permissions 0777 & ~umask"; an
@@ -323,14 +334,18 @@ impl Sock {
                 let n = t.next_auto & 0xF_FFFF;
                 t.next_auto = t.next_auto.wrapping_add(1);
                 let name = alloc::format!("{n:05x}").into_bytes();
-                if t.live(&Key::Abstract(name.clone())).is_none() {
+                if t.live(&Key::Abstract(self.kind, name.clone())).is_none() {
                     found = Some(name);
                     break;
                 }
             }
             found.ok_or(error(Errno::ENOSPC, "no free autobind name"))?
         };
-        self.register(names, Key::Abstract(name.clone()), UnixAddr::Abstract(name));
+        self.register(
+            names,
+            Key::Abstract(self.kind, name.clone()),
+            UnixAddr::Abstract(name),
+        );
         Ok(())
     }
 
@@ -350,11 +365,12 @@ impl Sock {
     ///
     /// # Errors
     /// EINVAL for an empty name; ENOENT and the walk's errnos for a path;
-    /// ECONNREFUSED for a name nobody holds (or a non-socket file);
-    /// EPROTOTYPE if its kind differs.
+    /// ECONNREFUSED for a name nobody holds (or a non-socket file, or an
+    /// abstract name held by another type); EPROTOTYPE for a path bound
+    /// by a socket of another type.
     pub(super) fn find(&self, files: &Files, addr: &SockAddr) -> SysResult<Arc<Sock>> {
         let key = match addr {
-            SockAddr::Unix(UnixAddr::Abstract(n)) => Key::Abstract(n.clone()),
+            SockAddr::Unix(UnixAddr::Abstract(n)) => Key::Abstract(self.kind, n.clone()),
             SockAddr::Unix(UnixAddr::Path(p)) => {
                 let loc = files.vfs.lookup(&files.cwd, p, AtFlags::default())?;
                 let m = loc.metadata();

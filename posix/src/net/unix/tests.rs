@@ -317,7 +317,7 @@ fn seqpacket_pair_keeps_records_and_reads_eof_after_close() {
     let (a, b) = pair(&h, SOCK_SEQPACKET, true, CRED).unwrap();
     a.write(b"one").unwrap();
     a.write(b"two!").unwrap();
-    assert_eq!(sk(&b).readable_bytes(), 3);
+    assert_eq!(sk(&b).readable_bytes(), 7, "every record (unix_inq_len)");
     assert_eq!(recv(&b, 16, 0).unwrap().0, b"one");
     let (d, full, _) = recv(&b, 2, 0).unwrap();
     assert_eq!((d.as_slice(), full), (&b"tw"[..], 4));
@@ -474,8 +474,14 @@ fn connect_errors_follow_linux() {
         errno(connect(&mut fs, &c, &path("/tmp/dg"))),
         Errno::EPROTOTYPE
     );
+    // Abstract names are per type: another type's name is not found.
     let _sl = listener(&mut fs, &h, SOCK_SEQPACKET, &abs("seq"));
-    assert_eq!(errno(connect(&mut fs, &c, &abs("seq"))), Errno::EPROTOTYPE);
+    assert_eq!(
+        errno(connect(&mut fs, &c, &abs("seq"))),
+        Errno::ECONNREFUSED
+    );
+    let st = socket(&h, SOCK_STREAM, true, CRED).unwrap();
+    bind(&mut fs, &st, &abs("seq")).unwrap();
     assert_eq!(
         errno(connect(&mut fs, &c, &SockAddr::Unix(UnixAddr::Unnamed))),
         Errno::EINVAL
@@ -595,6 +601,12 @@ fn dgram_sendto_paths_and_connected_peers() {
     assert_eq!(
         errno(send(&mut fs, &third, b"x", Some(&path("/tmp/st")))),
         Errno::EPROTOTYPE
+    );
+    // Its abstract name is another type's namespace.
+    let _la = listener(&mut fs, &h, SOCK_STREAM, &abs("st"));
+    assert_eq!(
+        errno(send(&mut fs, &third, b"x", Some(&abs("st")))),
+        Errno::ECONNREFUSED
     );
 }
 
