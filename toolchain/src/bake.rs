@@ -11,6 +11,7 @@ use rumprun_config::image::{build_payload, ImageConfig};
 use rumprun_config::symbols;
 
 use crate::elf::{ElfError, Kernel};
+use crate::net::{NetArgError, NetFlags};
 use crate::program::{self, ProgramError};
 use crate::rootfs::{self, RootfsError};
 
@@ -38,6 +39,9 @@ pub struct BakeOptions {
     pub hostname: Option<String>,
     /// Default arguments after `argv[0]`.
     pub args: Vec<String>,
+    /// Network settings (`--ip`, `--gw`, `--dns`, `--mtu`, `--ip6`,
+    /// `--gw6`) over the defaults (DHCPv4, SLAAC).
+    pub net: NetFlags,
 }
 
 /// Why an image could not be baked.
@@ -91,6 +95,9 @@ pub enum BakeError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The network flags contradict each other.
+    #[error(transparent)]
+    Net(#[from] NetArgError),
     /// The image could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -205,6 +212,7 @@ pub fn bake(
             );
         }
     }
+    let net = opts.net.apply(&Default::default())?;
     let rootfs = opts.rootfs.as_deref().map(rootfs::build).transpose()?;
     let name = match &opts.name {
         Some(n) => n.clone(),
@@ -222,7 +230,7 @@ pub fn bake(
         gid: 0,
         hostname: opts.hostname.clone().unwrap_or_else(|| name.clone()),
         memory_mib: opts.memory_mib,
-        net: Default::default(),
+        net,
     };
     let nsyms = kernel.symbols.len();
     let syms = symbols::encode(kernel.symbols.clone());
@@ -313,6 +321,7 @@ mod tests {
             memory_mib: 64,
             hostname: None,
             args: vec!["world".into()],
+            net: NetFlags::default(),
         }
     }
 
@@ -363,6 +372,53 @@ mod tests {
         assert!(String::from_utf8(log)
             .unwrap()
             .contains("no rumprun build note"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn network_flags_are_baked_and_checked() {
+        use crate::net::{parse_dns, Ipv4Flag};
+        use rumprun_config::net::{Ipv4Mode, Ipv6Mode};
+        let dir = tempdir("bake");
+        let kernel = fake_kernel(&dir);
+        let prog = program(&dir, "s", Link::StaticMusl);
+        let mut o = opts(&dir, prog);
+        o.net = NetFlags {
+            ip: Some(Ipv4Flag::Static([192, 168, 76, 9], 24)),
+            gw: Some([192, 168, 76, 1]),
+            dns: vec![
+                parse_dns("192.168.76.1").unwrap(),
+                parse_dns("fd00::1").unwrap(),
+            ],
+            mtu: Some(1400),
+            ..Default::default()
+        };
+        let r = bake(&o, &kernel, &mut Vec::new()).unwrap();
+        let image = std::fs::read(&o.output).unwrap();
+        let p = parse_payload(find_payload(&image).unwrap()).unwrap();
+        assert_eq!(p.manifest.config.net, r.config.net);
+        assert_eq!(
+            r.config.net.ipv4,
+            Ipv4Mode::Static {
+                addr: [192, 168, 76, 9],
+                prefix: 24,
+                gateway: Some([192, 168, 76, 1])
+            }
+        );
+        assert_eq!(r.config.net.ipv6, Ipv6Mode::Slaac);
+        assert_eq!(r.config.net.dns.len(), 2);
+        assert_eq!(r.config.net.mtu, Some(1400));
+        std::fs::remove_file(&o.output).unwrap();
+        o.net = NetFlags {
+            gw: Some([10, 0, 2, 2]),
+            ..Default::default()
+        };
+        let e = bake(&o, &kernel, &mut Vec::new()).unwrap_err();
+        assert!(
+            e.to_string().starts_with("--gw needs a static address"),
+            "{e}"
+        );
+        assert!(!o.output.exists());
         std::fs::remove_dir_all(dir).unwrap();
     }
 

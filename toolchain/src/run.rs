@@ -1,8 +1,9 @@
 //! `rumprun run`: boots a baked image under QEMU and returns the program's
 //! exit status (`rumprun_config::exit`). [`qemu_command`] builds the exact
 //! command line (what `--dry-run` prints and tests assert on); [`run`] reads
-//! the image's defaults, picks the accelerator (`accel`), starts QEMU, and
-//! turns the debugcon status line into the exit status.
+//! the image's defaults, merges the network flags (`net`), picks the
+//! accelerator (`accel`), checks host ports and tap devices, starts QEMU,
+//! and turns the debugcon status line into the exit status.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,11 +12,12 @@ use std::time::{Duration, Instant};
 
 use rumprun_config::cmdline::{self, Overrides};
 use rumprun_config::exit::{parse_status, DEBUGCON_PORT, DEBUG_EXIT_PORT, STATUS_NO_REPORT};
-use rumprun_config::image::{parse_payload, ImageError};
+use rumprun_config::image::{parse_payload, ImageConfig, ImageError};
 
 use crate::accel::{self, Accel, BadAccelEnv, HostProbe};
 use crate::bake::{check_memory, BakeError};
 use crate::elf::{find_payload_with_end, ImageReadError};
+use crate::net::{self, NetArgError, NetFlags, NetMode, PortForward};
 
 /// Environment variable naming the QEMU binary (default `qemu-system-x86_64`).
 pub const QEMU_ENV: &str = "RUMPRUN_QEMU";
@@ -57,6 +59,14 @@ pub struct RunOptions {
     pub accel: Option<Accel>,
     /// Replacement arguments; empty keeps the image's defaults.
     pub args: Vec<String>,
+    /// Where the NIC is connected (`--net`).
+    pub net: NetMode,
+    /// Host ports forwarded to the guest (`-p`).
+    pub publish: Vec<PortForward>,
+    /// Address flags merged into the image's network settings.
+    pub net_flags: NetFlags,
+    /// Replacement hostname.
+    pub hostname: Option<String>,
 }
 
 /// Why an image could not be run.
@@ -103,14 +113,19 @@ pub enum RunError {
     /// Waiting for QEMU failed.
     #[error("waiting for QEMU failed: {0}")]
     Wait(std::io::Error),
+    /// A networking flag, host port or tap device is unusable.
+    #[error(transparent)]
+    Net(#[from] NetArgError),
 }
 
-/// Returns the QEMU arguments (after the binary name) for one boot.
+/// Returns the QEMU arguments (after the binary name) for one boot; `nic`
+/// is the NIC's part ([`net::qemu_args`]), empty for none.
 pub fn qemu_command(
     image: &Path,
     memory_mib: u32,
     machine: Machine,
     accel: Accel,
+    nic: &[String],
     overrides: &Overrides,
     status_file: &Path,
 ) -> Vec<String> {
@@ -148,6 +163,7 @@ pub fn qemu_command(
     push(&["-chardev", &chardev]);
     let con = format!("isa-debugcon,iobase={DEBUGCON_PORT:#x},chardev=rrstatus");
     push(&["-device", &con]);
+    push(&nic.iter().map(String::as_str).collect::<Vec<_>>());
     let line = cmdline::encode(overrides);
     if !line.is_empty() {
         push(&["-append", &line]);
@@ -170,6 +186,12 @@ pub fn shell_quote(s: &str) -> String {
 /// Reads a baked image's default memory size (MiB) and the guest-physical
 /// address where its payload ends.
 pub fn image_memory(path: &Path) -> Result<(u32, u64), RunError> {
+    image_config(path).map(|(c, end)| (c.memory_mib, end))
+}
+
+/// Reads a baked image's configuration and the guest-physical address where
+/// its payload ends.
+pub fn image_config(path: &Path) -> Result<(ImageConfig, u64), RunError> {
     let bytes = std::fs::read(path).map_err(|source| RunError::Read {
         path: path.into(),
         source,
@@ -182,7 +204,7 @@ pub fn image_memory(path: &Path) -> Result<(u32, u64), RunError> {
         path: path.into(),
         reason,
     })?;
-    Ok((parsed.manifest.config.memory_mib, end))
+    Ok((parsed.manifest.config, end))
 }
 
 fn status_path() -> PathBuf {
@@ -204,17 +226,25 @@ pub fn run(
     err: &mut dyn Write,
 ) -> Result<u8, RunError> {
     // The image is read even for --dry-run, so a bad path fails the same way.
-    let (baked_mib, payload_end) = image_memory(&opts.image)?;
-    let memory = opts.memory_mib.unwrap_or(baked_mib);
+    let (baked, payload_end) = image_config(&opts.image)?;
+    let memory = opts.memory_mib.unwrap_or(baked.memory_mib);
     check_memory(memory, payload_end)?;
+    net::check_forwards(&opts.net, &opts.publish)?;
+    if let (NetMode::None, Some(flag)) = (&opts.net, opts.net_flags.first_flag()) {
+        return Err(NetArgError::FlagWithoutNic(flag).into());
+    }
+    // The kernel takes the network tokens as the whole configuration, so
+    // the flags are merged with the baked settings here.
+    let guest_net = opts.net_flags.apply(&baked.net)?;
+    let nic = net::qemu_args(&opts.net, &opts.publish, opts.machine, &guest_net);
     let overrides = Overrides {
         env: opts.env.clone(),
         args: (!opts.args.is_empty()).then(|| opts.args.clone()),
         trace: opts.trace,
         debug: opts.debug,
         crash_test: opts.crash_test,
-        net: None,
-        hostname: None,
+        net: (!opts.net_flags.is_empty()).then_some(guest_net),
+        hostname: opts.hostname.clone(),
     };
     let choice = accel::choose(opts.accel, accel_env, host)?;
     // Notes and the dry-run line are best effort: a closed stream must not
@@ -228,6 +258,7 @@ pub fn run(
         memory,
         opts.machine,
         choice.accel,
+        &nic,
         &overrides,
         &status_file,
     );
@@ -239,6 +270,10 @@ pub fn run(
         let _ = writeln!(out, "{}", words.join(" "));
         return Ok(0);
     }
+    // Checked at the last moment before boot; QEMU binds the ports itself
+    // right after, so a port taken in between still fails in QEMU.
+    net::check_tap(&opts.net, Path::new("/sys/class/net"))?;
+    net::check_host_ports(&opts.publish)?;
     let result = boot(qemu, &args, opts.timeout, &status_file, err);
     let _ = std::fs::remove_file(&status_file);
     result

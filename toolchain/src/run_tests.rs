@@ -32,6 +32,7 @@ fn image(dir: &Path) -> PathBuf {
         memory_mib: 96,
         hostname: None,
         args: vec![],
+        net: Default::default(),
     };
     bake(&opts, &kernel, &mut Vec::new()).unwrap();
     opts.output
@@ -61,11 +62,16 @@ fn dry_run_lines_for_each_machine_and_accelerator() {
     let base = format!(
         "-m 96M -nodefaults -no-user-config -display none -no-reboot -serial stdio \
          -kernel {} -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-         -chardev file,id=rrstatus,path=STATUS -device isa-debugcon,iobase={:#x},chardev=rrstatus\n",
+         -chardev file,id=rrstatus,path=STATUS -device isa-debugcon,iobase={:#x},chardev=rrstatus",
         img.display(),
         DEBUGCON_PORT
     );
-    for (machine, mname) in [(Machine::Microvm, "microvm"), (Machine::Q35, "q35")] {
+    // The default network is QEMU's user networking with the machine's
+    // virtio-net device.
+    for (machine, mname, nic) in [
+        (Machine::Microvm, "microvm", "virtio-net-device"),
+        (Machine::Q35, "q35", "virtio-net-pci"),
+    ] {
         for (accel, aflags) in [
             (Accel::Kvm, "-accel kvm -cpu host,-arch-capabilities"),
             (Accel::Tcg, "-accel tcg -cpu max"),
@@ -80,7 +86,10 @@ fn dry_run_lines_for_each_machine_and_accelerator() {
             let (out, err) = dry(&opts, &INTEL);
             assert_eq!(
                 normalise(&out),
-                format!("qemu-system-x86_64 -M {mname} {aflags} {base}")
+                format!(
+                    "qemu-system-x86_64 -M {mname} {aflags} {base} \
+                     -netdev user,id=n0 -device {nic},netdev=n0\n"
+                )
             );
             assert_eq!(err, "");
         }
@@ -295,5 +304,266 @@ fn memory_too_small_for_the_image_is_refused() {
     };
     let e = run(&opts, &PVM, None, "q", &mut Vec::new(), &mut Vec::new()).unwrap_err();
     assert!(e.to_string().starts_with("-m 1M is too small"), "{e}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn dry_err(opts: &RunOptions) -> String {
+    run(opts, &INTEL, None, "q", &mut Vec::new(), &mut Vec::new())
+        .unwrap_err()
+        .to_string()
+}
+
+/// Returns the words of a dry-run line from `-netdev`/`-device` on (the
+/// NIC) up to `-append`, and the `-append` value.
+fn nic_and_append(out: &str) -> (String, String) {
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let start = words
+        .iter()
+        .position(|w| *w == "-netdev")
+        .unwrap_or(words.len());
+    let end = words
+        .iter()
+        .position(|w| *w == "-append")
+        .unwrap_or(words.len());
+    let append = words
+        .get(end + 1..)
+        .map(|w| w.join(" "))
+        .unwrap_or_default();
+    (
+        words[start.min(end)..end].join(" "),
+        append.trim_matches('\'').to_string(),
+    )
+}
+
+#[test]
+fn dry_run_user_networking_with_forwards_on_each_machine() {
+    let dir = tempdir("run");
+    let img = image(&dir);
+    let publish = [
+        "8080:80",
+        "6379:6379/tcp",
+        "5353:53/udp",
+        "127.0.0.1:2222:22",
+    ]
+    .map(|p| crate::net::parse_publish(p).unwrap())
+    .to_vec();
+    let fwd = "hostfwd=tcp::8080-:80,hostfwd=tcp::6379-:6379,hostfwd=udp::5353-:53,\
+               hostfwd=tcp:127.0.0.1:2222-:22";
+    for (machine, dev) in [
+        (Machine::Q35, "virtio-net-pci"),
+        (Machine::Microvm, "virtio-net-device"),
+    ] {
+        for accel in [Accel::Kvm, Accel::Tcg] {
+            let opts = RunOptions {
+                image: img.clone(),
+                machine,
+                accel: Some(accel),
+                publish: publish.clone(),
+                dry_run: true,
+                ..Default::default()
+            };
+            let (out, err) = dry(&opts, &INTEL);
+            assert_eq!(err, "");
+            let (nic, append) = nic_and_append(&out);
+            assert_eq!(
+                nic,
+                format!("-netdev user,id=n0,{fwd} -device {dev},netdev=n0"),
+                "{out}"
+            );
+            // No address flags: the image's own settings stand.
+            assert_eq!(append, "", "{out}");
+        }
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn dry_run_address_flags_travel_on_the_command_line() {
+    use crate::net::{parse_dns, parse_publish, Ipv4Flag, Ipv6Flag, NetFlags};
+    let dir = tempdir("run");
+    let img = image(&dir);
+    let opts = RunOptions {
+        image: img,
+        accel: Some(Accel::Kvm),
+        machine: Machine::Q35,
+        publish: vec![parse_publish("8080:80").unwrap()],
+        net_flags: NetFlags {
+            ip: Some(Ipv4Flag::Static([10, 0, 2, 99], 24)),
+            gw: Some([10, 0, 2, 2]),
+            dns: vec![
+                parse_dns("10.0.2.3").unwrap(),
+                parse_dns("fd00::3").unwrap(),
+            ],
+            mtu: Some(1400),
+            ip6: Some(Ipv6Flag::Off),
+            gw6: None,
+        },
+        hostname: Some("web1".into()),
+        dry_run: true,
+        ..Default::default()
+    };
+    let (out, _) = dry(&opts, &INTEL);
+    assert!(
+        out.contains(" -accel kvm -cpu host,-arch-capabilities "),
+        "{out}"
+    );
+    let (nic, append) = nic_and_append(&out);
+    assert_eq!(
+        nic,
+        "-netdev user,id=n0,net=10.0.2.0/24,host=10.0.2.2,hostfwd=tcp::8080-10.0.2.99:80 \
+         -device virtio-net-pci,netdev=n0"
+    );
+    assert_eq!(
+        append,
+        "rr.hostname=web1 rr.ip=10.0.2.99/24 rr.gw=10.0.2.2 rr.ip6=off rr.dns=10.0.2.3 \
+         rr.dns=fd00::3 rr.mtu=1400"
+    );
+    let parsed = cmdline::parse(&append).unwrap();
+    assert_eq!(parsed.hostname.as_deref(), Some("web1"));
+    assert_eq!(parsed.net.unwrap().mtu, Some(1400));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn dry_run_tap_and_none() {
+    use crate::net::{Ipv4Flag, NetFlags};
+    let dir = tempdir("run");
+    let img = image(&dir);
+    let tap = RunOptions {
+        image: img.clone(),
+        accel: Some(Accel::Tcg),
+        net: NetMode::Tap("rrtap0".into()),
+        net_flags: NetFlags {
+            ip: Some(Ipv4Flag::Static([192, 168, 77, 2], 24)),
+            gw: Some([192, 168, 77, 1]),
+            ..Default::default()
+        },
+        dry_run: true,
+        ..Default::default()
+    };
+    // --dry-run does not need the tap device to exist.
+    let (out, _) = dry(&tap, &INTEL);
+    let (nic, append) = nic_and_append(&out);
+    assert_eq!(
+        nic,
+        "-netdev tap,id=n0,ifname=rrtap0,script=no,downscript=no \
+         -device virtio-net-device,netdev=n0"
+    );
+    assert_eq!(append, "rr.ip=192.168.77.2/24 rr.gw=192.168.77.1");
+    let q35 = RunOptions {
+        machine: Machine::Q35,
+        accel: Some(Accel::Kvm),
+        ..tap.clone()
+    };
+    let (out, _) = dry(&q35, &INTEL);
+    assert!(out.contains(" -device virtio-net-pci,netdev=n0 "), "{out}");
+    for machine in [Machine::Microvm, Machine::Q35] {
+        let none = RunOptions {
+            image: img.clone(),
+            machine,
+            accel: Some(Accel::Tcg),
+            net: NetMode::None,
+            dry_run: true,
+            ..Default::default()
+        };
+        let (out, _) = dry(&none, &INTEL);
+        assert!(
+            !out.contains("-netdev") && !out.contains("virtio-net"),
+            "{out}"
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn network_misuse_is_refused_before_anything_runs() {
+    use crate::net::{parse_publish, Ipv4Flag, NetFlags};
+    let dir = tempdir("run");
+    let img = image(&dir);
+    let p = vec![parse_publish("8080:80").unwrap()];
+    let base = RunOptions {
+        image: img,
+        accel: Some(Accel::Tcg),
+        dry_run: true,
+        ..Default::default()
+    };
+    let e = dry_err(&RunOptions {
+        net: NetMode::Tap("tap0".into()),
+        publish: p.clone(),
+        ..base.clone()
+    });
+    assert!(e.starts_with("-p needs --net user"), "{e}");
+    let e = dry_err(&RunOptions {
+        net: NetMode::None,
+        publish: p,
+        ..base.clone()
+    });
+    assert!(e.contains("--net none gives the VM no NIC"), "{e}");
+    let e = dry_err(&RunOptions {
+        net: NetMode::None,
+        net_flags: NetFlags {
+            ip: Some(Ipv4Flag::Dhcp),
+            ..Default::default()
+        },
+        ..base.clone()
+    });
+    assert_eq!(
+        e,
+        "--ip configures the NIC, and --net none gives the VM no NIC; drop one of them"
+    );
+    // The image was baked with DHCP: --gw alone has no address to go with.
+    let e = dry_err(&RunOptions {
+        net_flags: NetFlags {
+            gw: Some([10, 0, 2, 2]),
+            ..Default::default()
+        },
+        ..base
+    });
+    assert!(e.starts_with("--gw needs a static address"), "{e}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_busy_host_port_or_missing_tap_stops_the_boot_before_qemu() {
+    let dir = tempdir("run");
+    let img = image(&dir);
+    // This QEMU would leave a mark: it must never start.
+    let mark = dir.join("started");
+    let q = fake_qemu(
+        &dir,
+        "qmark",
+        &format!("touch {}; printf 'exit 0\\n' > \"$p\"", mark.display()),
+    );
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    let opts = RunOptions {
+        image: img.clone(),
+        accel: Some(Accel::Tcg),
+        publish: vec![crate::net::parse_publish(&format!("127.0.0.1:{port}:80")).unwrap()],
+        ..Default::default()
+    };
+    let e = run(&opts, &PVM, None, &q, &mut Vec::new(), &mut Vec::new()).unwrap_err();
+    assert!(
+        e.to_string().starts_with(&format!(
+            "host port {port}/tcp on 127.0.0.1 is already in use"
+        )),
+        "{e}"
+    );
+    assert!(!mark.exists());
+    // Freed, the same forward boots.
+    drop(held);
+    let st = run(&opts, &PVM, None, &q, &mut Vec::new(), &mut Vec::new()).unwrap();
+    assert_eq!(st, 0);
+    assert!(mark.exists());
+    std::fs::remove_file(&mark).unwrap();
+    let tap = RunOptions {
+        image: img,
+        accel: Some(Accel::Tcg),
+        net: NetMode::Tap("rrnotap9".into()),
+        ..Default::default()
+    };
+    let e = run(&tap, &PVM, None, &q, &mut Vec::new(), &mut Vec::new()).unwrap_err();
+    assert!(e.to_string().contains("no interface rrnotap9"), "{e}");
+    assert!(!mark.exists());
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -113,3 +113,51 @@ fn rumprun_cc_preprocesses_stdin_with_musl_headers() {
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).contains("/usr/include/x86_64-linux-musl/stdio.h"));
 }
+
+#[test]
+fn bad_network_flags_are_usage_errors_naming_the_value() {
+    for (args, want) in [
+        (
+            &["run", "x.img", "--ip", "10.0.2.15"][..],
+            "--ip \"10.0.2.15\": expected A.B.C.D/N such as 10.0.2.15/24",
+        ),
+        (
+            &["run", "x.img", "-p", "80"],
+            "-p \"80\": expected HOST:GUEST",
+        ),
+        (
+            &["run", "x.img", "--net", "bridge"],
+            "expected user, tap:IFNAME or none",
+        ),
+        (
+            &["run", "x.img", "--dns", "dns.google"],
+            "--dns \"dns.google\"",
+        ),
+        (&["run", "x.img", "--mtu", "40"], "--mtu \"40\""),
+        (&["run", "x.img", "--hostname", "a b"], "--hostname \"a b\""),
+        (&["bake", "p", "-o", "x.img", "--gw6", "fd00::/64"], "--gw6"),
+    ] {
+        let o = rumprun(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn run_help_lists_the_network_flags() {
+    let o = rumprun(&["run", "--help"]);
+    let help = String::from_utf8_lossy(&o.stdout);
+    for flag in [
+        "--net",
+        "--publish",
+        "--ip",
+        "--gw",
+        "--dns",
+        "--mtu",
+        "--ip6",
+        "--gw6",
+        "--hostname",
+    ] {
+        assert!(help.contains(flag), "{flag}: {help}");
+    }
+}

@@ -12,6 +12,10 @@ use clap::{Parser, Subcommand};
 use toolchain::accel::{Accel, RealHost, ACCEL_ENV};
 use toolchain::args::{parse_env, parse_memory};
 use toolchain::bake::{self, BakeOptions, KERNEL_ENV};
+use toolchain::net::{
+    parse_dns, parse_gw, parse_gw6, parse_hostname, parse_ip, parse_ip6, parse_mtu, parse_net_mode,
+    parse_publish, Ipv4Flag, Ipv6Flag, NetFlags, NetMode, PortForward,
+};
 use toolchain::run::{self, Machine, RunOptions, QEMU_DEFAULT, QEMU_ENV};
 
 /// Exit status of rumprun itself failing before a VM ran (bad arguments,
@@ -57,8 +61,10 @@ struct BakeArgs {
     #[arg(short = 'm', long = "memory", value_name = "MEM", default_value = "64M", value_parser = parse_memory)]
     memory: u32,
     /// Hostname the program sees (default: NAME).
-    #[arg(long, value_name = "H")]
+    #[arg(long, value_name = "NAME", value_parser = parse_hostname)]
     hostname: Option<String>,
+    #[command(flatten)]
+    net: NetArgs,
     /// Default arguments given to the program (after `--`).
     #[arg(last = true, value_name = "ARGS")]
     args: Vec<String>,
@@ -95,9 +101,57 @@ struct RunArgs {
     /// Accelerator (default: $RUMPRUN_ACCEL, else KVM where it runs ordinary guests, else TCG).
     #[arg(long, value_enum)]
     accel: Option<Accel>,
+    /// NIC backend: user (QEMU user networking), tap:IFNAME (an existing tap device) or none.
+    #[arg(long = "net", value_name = "user|tap:IFNAME|none", default_value = "user", value_parser = parse_net_mode)]
+    net_mode: NetMode,
+    /// Forward a host port to a guest port: HOST:GUEST[/tcp|/udp] or HOSTIP:HOST:GUEST[/udp] (repeatable; --net user only).
+    #[arg(short = 'p', long = "publish", value_name = "HOST:GUEST", value_parser = parse_publish)]
+    publish: Vec<PortForward>,
+    /// Hostname the program sees (default: the one baked into the image).
+    #[arg(long, value_name = "NAME", value_parser = parse_hostname)]
+    hostname: Option<String>,
+    #[command(flatten)]
+    net: NetArgs,
     /// Arguments replacing the image's defaults (after `--`).
     #[arg(last = true, value_name = "ARGS")]
     args: Vec<String>,
+}
+
+/// The address flags `bake` and `run` share (run merges them with the
+/// image's baked settings).
+#[derive(Debug, clap::Args)]
+struct NetArgs {
+    /// Static IPv4 address A.B.C.D/N of the NIC, or `dhcp` (the default) or `off`.
+    #[arg(long, value_name = "A.B.C.D/N", value_parser = parse_ip)]
+    ip: Option<Ipv4Flag>,
+    /// IPv4 default gateway (needs a static --ip).
+    #[arg(long, value_name = "A.B.C.D", value_parser = parse_gw)]
+    gw: Option<[u8; 4]>,
+    /// DNS server, IPv4 or IPv6 (repeatable; replaces the list; default: what DHCP says).
+    #[arg(long, value_name = "ADDR", value_parser = parse_dns)]
+    dns: Vec<Vec<u8>>,
+    /// Interface MTU in bytes (default: the device's, 1500).
+    #[arg(long, value_name = "N", value_parser = parse_mtu)]
+    mtu: Option<u16>,
+    /// Static IPv6 address ADDR/N, or `slaac` (the default) or `off`.
+    #[arg(long, value_name = "ADDR/N", value_parser = parse_ip6)]
+    ip6: Option<Ipv6Flag>,
+    /// IPv6 default gateway (needs a static --ip6).
+    #[arg(long, value_name = "ADDR", value_parser = parse_gw6)]
+    gw6: Option<[u8; 16]>,
+}
+
+impl From<NetArgs> for NetFlags {
+    fn from(a: NetArgs) -> Self {
+        NetFlags {
+            ip: a.ip,
+            gw: a.gw,
+            dns: a.dns,
+            mtu: a.mtu,
+            ip6: a.ip6,
+            gw6: a.gw6,
+        }
+    }
 }
 
 fn parse_secs(s: &str) -> Result<Duration, String> {
@@ -125,6 +179,7 @@ fn bake_cmd(a: BakeArgs) -> anyhow::Result<u8> {
         memory_mib: a.memory,
         hostname: a.hostname,
         args: a.args,
+        net: a.net.into(),
     };
     bake::bake(&opts, &kernel, &mut std::io::stderr())
         .with_context(|| format!("cannot bake {}", opts.output.display()))?;
@@ -144,6 +199,10 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<u8> {
         timeout: a.timeout,
         accel: a.accel,
         args: a.args,
+        net: a.net_mode,
+        publish: a.publish,
+        net_flags: a.net.into(),
+        hostname: a.hostname,
     };
     let accel_env = std::env::var(ACCEL_ENV).ok();
     let qemu = std::env::var(QEMU_ENV).unwrap_or_else(|_| QEMU_DEFAULT.into());
