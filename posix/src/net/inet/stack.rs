@@ -46,6 +46,9 @@ const LOOP_ROUNDS: usize = 512;
 /// CPU forever (the next timer picks up the rest).
 const NIC_BUDGET: usize = 4096;
 
+/// The shortest net timer asked for (see `Stack::next_deadline`).
+const MIN_TIMER_NS: u64 = 200_000;
+
 /// Which interface a smoltcp socket lives on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Which {
@@ -417,12 +420,14 @@ impl Stack {
                 (None, b) => b,
             };
         }
+        // "Now" (work left after a bounded run, a device queue full) is
+        // asked as now + 200 µs so an idle kernel never spins on the timer.
         t.map(|i| {
             u64::try_from(i.total_micros())
                 .unwrap_or(0)
                 .saturating_mul(1000)
         })
-        .map(|ns| ns.max(self.now_ns))
+        .map(|ns| ns.max(self.now_ns + MIN_TIMER_NS))
     }
 
     /// Frees closed sockets whose close handshake is over.
