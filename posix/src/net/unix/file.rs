@@ -87,8 +87,12 @@ impl FileOps for UnixSocket {
         Ok(anon_metadata(FileType::Socket, 0o777, self.sock.ino, 4096))
     }
 
-    /// read(2) is recv(2) with no flags.
+    /// read(2) is recv(2) with no flags, except that an empty read
+    /// returns 0 at once and takes nothing (`sock_read_iter`).
     fn read(&self, buf: &mut [u8]) -> SysResult<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
         Ok(self
             .sock
             .recv(buf, MsgFlags(0), self.nonblocking(MsgFlags(0)))?

@@ -283,6 +283,7 @@ fn dgram_pair_keeps_boundaries_and_truncates() {
     let (d, full, _) = recv(&b, 8, MsgFlags::PEEK).unwrap();
     assert_eq!((d.as_slice(), full), (&b"be"[..], 2));
     assert_eq!(recv(&b, 8, 0).unwrap().0, b"be");
+    assert_eq!(b.read(&mut []).unwrap(), 0, "an empty read takes nothing");
     assert_eq!(recv(&b, 8, 0).unwrap().0, b"");
     let (d, full, from) = recv(&b, 4, 0).unwrap();
     assert_eq!((d.as_slice(), full), (&b"gamm"[..], 10), "MSG_TRUNC length");
