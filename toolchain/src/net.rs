@@ -435,8 +435,8 @@ pub fn check_forwards(mode: &NetMode, fwds: &[PortForward]) -> Result<(), NetArg
 /// forwards as `hostfwd=`) and the virtio-net device for the machine
 /// (`virtio-net-pci` on q35, `virtio-net-device` on microvm's virtio-mmio).
 /// `net` is the guest's effective configuration: with a static IPv4
-/// address, QEMU's user network is moved to that subnet (`net=`, `host=`
-/// for the gateway) and forwards go to that address rather than slirp's
+/// address, QEMU's user network is moved to that subnet, or the /24 around
+/// a smaller one (`net=`, `host=` for the gateway), and forwards go to that address rather than slirp's
 /// default guest 10.0.2.15.
 pub fn qemu_args(
     mode: &NetMode,
@@ -459,14 +459,14 @@ pub fn qemu_args(
         },
     ) = (mode, net.ipv4)
     {
-        // slirp needs a subnet with room for itself, its DNS and DHCP.
-        if prefix <= 24 {
-            let mask = u32::MAX << (32 - u32::from(prefix));
-            let netaddr = Ipv4Addr::from(u32::from_be_bytes(addr) & mask);
-            backend.push_str(&format!(",net={netaddr}/{prefix}"));
-            if let Some(gw) = gateway {
-                backend.push_str(&format!(",host={}", Ipv4Addr::from(gw)));
-            }
+        // slirp needs a subnet with room for itself (.2), its DNS (.3) and
+        // DHCP pool (.15 on): a smaller guest subnet gets the /24 around it.
+        let slirp_prefix = prefix.min(24);
+        let mask = u32::MAX << (32 - u32::from(slirp_prefix));
+        let netaddr = Ipv4Addr::from(u32::from_be_bytes(addr) & mask);
+        backend.push_str(&format!(",net={netaddr}/{slirp_prefix}"));
+        if let Some(gw) = gateway {
+            backend.push_str(&format!(",host={}", Ipv4Addr::from(gw)));
         }
         guest = Ipv4Addr::from(addr).to_string();
     }

@@ -252,6 +252,19 @@ fn qemu_arguments_per_backend_and_machine() {
         "-netdev user,id=n0,net=192.168.76.0/24,host=192.168.76.1,\
          hostfwd=tcp::8080-192.168.76.9:80 -device virtio-net-pci,netdev=n0"
     );
+    // A subnet smaller than slirp needs gets the /24 around it.
+    let small = NetConfig {
+        ipv4: Ipv4Mode::Static {
+            addr: [172, 16, 5, 33],
+            prefix: 28,
+            gateway: Some([172, 16, 5, 46]),
+        },
+        ..Default::default()
+    };
+    assert_eq!(
+        qemu_args(&NetMode::User, &[], Machine::Microvm, &small)[1],
+        "user,id=n0,net=172.16.5.0/24,host=172.16.5.46"
+    );
     // On a tap device the static address is the guest's business only.
     assert_eq!(
         qemu_args(&NetMode::Tap("t".into()), &[], Machine::Q35, &st)[1],
