@@ -7,3 +7,19 @@ pub trait PortIo {
     /// Writes a byte to `port`.
     fn outb(&self, port: u16, value: u8);
 }
+
+/// 32-bit x86 port I/O (`in eax, dx` / `out dx, eax`), for PCI
+/// configuration mechanism #1 ([`crate::pci::Mechanism1`]).
+pub trait PortIo32 {
+    /// Reads a doubleword from `port`.
+    fn inl(&self, port: u16) -> u32;
+    /// Writes a doubleword to `port`.
+    fn outl(&self, port: u16, value: u32);
+}
+
+/// Read access to a device's 32-bit registers (a virtio-mmio window): the
+/// kernel implements it with volatile loads from the mapped window.
+pub trait MmioRegs {
+    /// Reads the 32-bit register at byte offset `off`.
+    fn read32(&self, off: usize) -> u32;
+}
