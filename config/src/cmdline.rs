@@ -151,7 +151,13 @@ pub fn encode(o: &Overrides) -> String {
     out
 }
 
-/// Parses kernel command-line tokens back into overrides.
+/// Prefix of the tokens QEMU's microvm machine appends for each virtio-mmio
+/// device (`virtio_mmio.device=512@0xfeb00e00:12`, Linux's syntax). [`parse`]
+/// skips them; the kernel's device probe reads them.
+pub const VIRTIO_MMIO_DEVICE: &str = "virtio_mmio.device=";
+
+/// Parses kernel command-line tokens back into overrides (skipping
+/// [`VIRTIO_MMIO_DEVICE`] tokens).
 pub fn parse(line: &str) -> Result<Overrides, CmdlineError> {
     let mut o = Overrides::default();
     let mut net = crate::net::NetTokens::default();
@@ -179,6 +185,9 @@ pub fn parse(line: &str) -> Result<Overrides, CmdlineError> {
             o.hostname = Some(v);
         } else if net.token(tok).map_err(CmdlineError::Net)? {
             // Collected; checked as a whole below.
+        } else if tok.starts_with(VIRTIO_MMIO_DEVICE) {
+            // Device windows for the kernel's virtio-mmio probe, which reads
+            // them from the raw line (drivers::virtio_mmio); not an override.
         } else {
             return Err(CmdlineError::UnknownToken(tok.into()));
         }
@@ -246,6 +255,25 @@ mod tests {
         };
         assert_eq!(parse(&encode(&none)).unwrap().args, None);
         assert_eq!(parse(&encode(&empty)).unwrap().args, Some(vec![]));
+    }
+
+    #[test]
+    fn virtio_mmio_device_tokens_are_skipped() {
+        let o = parse(
+            "virtio_mmio.device=512@0xfeb00e00:12 rr.debug virtio_mmio.device=512@0xfeb00c00:11",
+        )
+        .unwrap();
+        assert_eq!(
+            o,
+            Overrides {
+                debug: true,
+                ..Default::default()
+            }
+        );
+        assert!(matches!(
+            parse("virtio_mmio.devices=1"),
+            Err(CmdlineError::UnknownToken(_))
+        ));
     }
 
     #[test]
