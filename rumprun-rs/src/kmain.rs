@@ -182,6 +182,8 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
         }
     };
     phases.mark("load");
+    bring_up_network(bi.cmdline(), overrides.debug);
+    phases.mark("net");
     let ns = time::ticks_to_ns(cpu::rdtsc() - tsc0);
     if overrides.debug {
         phases.print();
@@ -205,6 +207,41 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
         ..TrapFrame::default()
     };
     idt::enter_user(&frame)
+}
+
+/// How long the program's start waits for the network (a DHCP lease).
+const NET_WAIT_NS: u64 = 5_000_000_000;
+
+/// Attaches the NIC, if there is one, and waits with interrupts on until
+/// the stack says it is configured or [`NET_WAIT_NS`] passes, so that a
+/// client's first connect can work. Silent unless `debug` or on timeout.
+fn bring_up_network(cmdline: &str, debug: bool) {
+    let Some(nic) = crate::net::attach(cmdline) else {
+        return;
+    };
+    if debug {
+        let m = nic.mac;
+        kprintln!(
+            "net: virtio-net on {}, MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, {}",
+            nic.transport,
+            m[0],
+            m[1],
+            m[2],
+            m[3],
+            m[4],
+            m[5],
+            nic.irq
+        );
+    }
+    let deadline = time::ns_to_tsc(time::monotonic_ns() + NET_WAIT_NS);
+    crate::net::poll();
+    while !process().net_ready() {
+        if cpu::rdtsc() >= deadline {
+            kprintln!("net: the network is not configured after 5 s (no DHCP lease?); starting the program anyway");
+            break;
+        }
+        sched::idle_until(deadline);
+    }
 }
 
 /// Reads the guard page below the kernel stack: a ring-0 page fault whose

@@ -26,6 +26,8 @@ mod exit;
 #[cfg(target_os = "none")]
 mod mem;
 #[cfg(target_os = "none")]
+mod net;
+#[cfg(target_os = "none")]
 mod platform;
 #[cfg(target_os = "none")]
 mod sched;

@@ -191,4 +191,8 @@ impl Platform for Kernel {
     fn fpu_restore(&self, image: &[u8; 512]) {
         crate::arch::switch::fx_restore(image);
     }
+
+    fn set_net_timer(&self, at_ns: Option<u64>) {
+        crate::sched::set_net_timer(at_ns.map(crate::time::ns_to_tsc));
+    }
 }

@@ -9,12 +9,16 @@
 
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, VecDeque};
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::arch::idt::TrapFrame;
 use crate::arch::switch::{context_switch, thread_trampoline, FpuArea};
 use crate::arch::{apic, cpu, gdt, idt};
 use crate::mem::kstack::KStack;
 use crate::sync::BootCell;
+
+/// The TSC deadline the APIC timer is armed for (0: disarmed).
+static ARMED: AtomicU64 = AtomicU64::new(0);
 
 /// Length of a time slice when threads compete, in nanoseconds.
 const SLICE_NS: u64 = 10_000_000;
@@ -50,6 +54,9 @@ struct Sched {
     next_tid: u32,
     /// A thread that exited; freed by the next thread once off its stack.
     zombie: Option<Box<Thread>>,
+    /// When the network stack wants to run next (TSC), from
+    /// `Platform::set_net_timer` or the last `net_poll`.
+    net_deadline: Option<u64>,
 }
 
 static SCHED: BootCell<Option<Sched>> = BootCell::new(None);
@@ -83,6 +90,7 @@ pub fn init(kstack_top: u64) {
             current: 1,
             next_tid: 2,
             zombie: None,
+            net_deadline: None,
         })
     });
 }
@@ -226,12 +234,13 @@ pub fn exit_current() -> ! {
     unreachable!("a dead thread was scheduled again");
 }
 
-/// Timer interrupt: wakes sleepers whose deadline passed and, if the
-/// interrupt came from ring 3 and others are waiting, preempts.
+/// Timer interrupt: wakes sleepers whose deadline passed, runs the
+/// network stack if its timer passed, and, if the interrupt came from
+/// ring 3 and others are waiting, preempts.
 pub fn on_timer(from_user: bool) {
     apic::eoi();
     let now = cpu::rdtsc();
-    let preempt = with(|s| {
+    let net_due = with(|s| {
         let expired: alloc::vec::Vec<u32> = s
             .threads
             .values()
@@ -241,6 +250,25 @@ pub fn on_timer(from_user: bool) {
         for tid in expired {
             wake_locked(s, tid, true);
         }
+        let due = s.net_deadline.is_some_and(|d| d <= now);
+        if due {
+            s.net_deadline = None;
+        }
+        due
+    });
+    if net_due {
+        // Outside `with`: net_poll wakes threads through `wake`.
+        crate::net::poll();
+    }
+    end_of_interrupt(from_user);
+}
+
+/// Finishes an interrupt (the timer's or a device's, after its handler
+/// woke threads): from ring 3 with a thread ready, the interrupted thread
+/// goes to the back of the queue so the woken one runs now, as a time
+/// slice end would; otherwise the timer is re-armed.
+pub fn end_of_interrupt(from_user: bool) {
+    let preempt = with(|s| {
         if from_user && !s.ready.is_empty() {
             let cur = s.current;
             let t = s.threads.get_mut(&cur).expect("current thread exists");
@@ -258,7 +286,35 @@ pub fn on_timer(from_user: bool) {
     }
 }
 
-/// Arms the timer for the earliest deadline and, with competitors, the slice end.
+/// Sets (or with `None` cancels) the network stack's timer: `net::poll`
+/// runs from the timer interrupt once the TSC reaches `at_tsc`. Called in
+/// a system call or an interrupt handler; arms the APIC at once if this is
+/// now the earliest deadline (a later one is picked up by the next rearm).
+pub fn set_net_timer(at_tsc: Option<u64>) {
+    with(|s| s.net_deadline = at_tsc);
+    if let Some(t) = at_tsc {
+        let armed = ARMED.load(Ordering::Relaxed);
+        if armed == 0 || t < armed {
+            ARMED.store(t, Ordering::Relaxed);
+            apic::arm(t);
+        }
+    }
+}
+
+/// Waits in `hlt`, interrupts on, until any interrupt or the TSC reaches
+/// `deadline_tsc` (used at boot while the network comes up).
+pub fn idle_until(deadline_tsc: u64) {
+    rearm();
+    let armed = ARMED.load(Ordering::Relaxed);
+    if armed == 0 || deadline_tsc < armed {
+        ARMED.store(deadline_tsc, Ordering::Relaxed);
+        apic::arm(deadline_tsc);
+    }
+    idt::idle_until_interrupt();
+}
+
+/// Arms the timer for the earliest deadline (sleepers, the network stack)
+/// and, with competitors, the slice end.
 fn rearm() {
     let next = with(|s| {
         let slice = (!s.ready.is_empty()).then(|| cpu::rdtsc() + crate::time::ns_to_tsc(SLICE_NS));
@@ -267,12 +323,14 @@ fn rearm() {
             .values()
             .filter(|t| t.state == State::Blocked)
             .filter_map(|t| t.deadline_tsc)
+            .chain(s.net_deadline)
             .min();
         match (slice, sleep) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
     });
+    ARMED.store(next.unwrap_or(0), Ordering::Relaxed);
     match next {
         Some(t) => apic::arm(t),
         None => apic::disarm(),
@@ -309,11 +367,14 @@ fn schedule() {
                 // the earliest deadline, or a device) makes a thread ready.
                 rearm();
                 let any_deadline = with(|s| {
-                    s.threads
-                        .values()
-                        .any(|t| t.state == State::Blocked && t.deadline_tsc.is_some())
+                    s.net_deadline.is_some()
+                        || s.threads
+                            .values()
+                            .any(|t| t.state == State::Blocked && t.deadline_tsc.is_some())
                 });
-                if !any_deadline && !warned {
+                // With a NIC, waiting for its interrupt is the normal idle
+                // state of a server, not worth a note.
+                if !any_deadline && !warned && !crate::net::attached() {
                     crate::kprintln!("every thread is blocked and no timer is pending: waiting for a device interrupt");
                     warned = true;
                 }

@@ -172,6 +172,13 @@ pub extern "C" fn trap_entry(f: &mut TrapFrame) {
             // Another thread may have sent this one a signal meanwhile.
             signals_on_return(f);
         }
+    } else if f.vector == u64::from(apic::NET_VECTOR) {
+        crate::net::on_interrupt(f.user_mode());
+        if f.user_mode() {
+            // As after the timer: a thread the stack woke may have sent
+            // this one a signal meanwhile.
+            signals_on_return(f);
+        }
     } else if f.vector == u64::from(apic::SPURIOUS_VECTOR) {
         // Spurious APIC interrupts need no EOI (SDM Vol. 3A §11.9).
     } else if f.user_mode() {

@@ -2,4 +2,4 @@
 
 mod x86_64;
 
-pub use x86_64::{apic, boot, cpu, gdt, idt, paging, switch};
+pub use x86_64::{apic, boot, cpu, gdt, idt, ioapic, paging, switch};

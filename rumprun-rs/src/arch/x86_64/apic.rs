@@ -12,11 +12,14 @@ use super::paging;
 
 /// Vector of the timer interrupt.
 pub const TIMER_VECTOR: u8 = 32;
+/// Vector of the network card's interrupt (MSI-X or an I/O APIC line).
+pub const NET_VECTOR: u8 = 33;
 /// Vector of the APIC's spurious interrupt.
 pub const SPURIOUS_VECTOR: u8 = 255;
 
 const IA32_APIC_BASE: u32 = 0x1b;
 const IA32_TSC_DEADLINE: u32 = 0x6e0;
+const REG_ID: u64 = 0x20;
 const REG_EOI: u64 = 0xb0;
 const REG_SVR: u64 = 0xf0;
 const REG_LVT_TIMER: u64 = 0x320;
@@ -103,6 +106,15 @@ pub fn disarm() {
     } else {
         write(REG_INIT_COUNT, 0);
     }
+}
+
+/// Returns this CPU's local APIC ID (register 0x20, bits 31:24), the
+/// destination for device interrupts.
+pub fn id() -> u8 {
+    if BASE.load(Ordering::Relaxed) == 0 {
+        return 0;
+    }
+    (read(REG_ID) >> 24) as u8
 }
 
 /// Signals end of interrupt.

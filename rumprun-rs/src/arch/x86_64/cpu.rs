@@ -18,8 +18,10 @@ pub fn inb(port: u16) -> u8 {
 
 /// Writes a byte to an I/O port.
 pub fn outb(port: u16, v: u8) {
-    // SAFETY: the only ports written are the UART, the PIT, the CMOS and
-    // QEMU's debug devices, none of which can corrupt kernel memory.
+    // SAFETY: the only ports written are the UART, the PIT, the CMOS,
+    // QEMU's debug devices and PCI configuration (CONFIG_ADDRESS/DATA,
+    // used only by `net` to enable and find its NIC), none of which can
+    // corrupt kernel memory by itself.
     unsafe {
         asm!("out dx, al", in("dx") port, in("al") v, options(nomem, nostack, preserves_flags))
     };
@@ -31,6 +33,17 @@ pub fn outl(port: u16, v: u32) {
     unsafe {
         asm!("out dx, eax", in("dx") port, in("eax") v, options(nomem, nostack, preserves_flags))
     };
+}
+
+/// Reads a 32-bit value from an I/O port (PCI configuration data).
+pub fn inl(port: u16) -> u32 {
+    let v: u32;
+    // SAFETY: port reads have no memory effects (as for `inb`); the only
+    // 32-bit port read is PCI CONFIG_DATA.
+    unsafe {
+        asm!("in eax, dx", out("eax") v, in("dx") port, options(nomem, nostack, preserves_flags))
+    };
+    v
 }
 
 /// Reads a model-specific register.

@@ -75,23 +75,28 @@ macro_rules! stubs {
 }
 
 // Vectors with a CPU-pushed error code: 8, 10-14, 17, 21, 29, 30 (SDM Vol. 3A Table 6-1).
-// Then the APIC timer (32) and the APIC spurious vector (255), listed last.
+// Then the APIC timer (32), the NIC (33) and the APIC spurious vector
+// (255), listed last.
 stubs!(
     0 0, 1 0, 2 0, 3 0, 4 0, 5 0, 6 0, 7 0, 8 1, 9 0, 10 1, 11 1, 12 1, 13 1, 14 1, 15 0,
     16 0, 17 1, 18 0, 19 0, 20 0, 21 1, 22 0, 23 0, 24 0, 25 0, 26 0, 27 0, 28 0, 29 1, 30 1, 31 0,
-    32 0, 255 0,
+    32 0, 33 0, 255 0,
 );
 
+/// Number of vectors with a stub.
+const NSTUBS: usize = 35;
+
 /// Vectors with a stub, in `trap_stub_table` order.
-const VECTORS: [usize; 34] = {
-    let mut v = [0usize; 34];
+const VECTORS: [usize; NSTUBS] = {
+    let mut v = [0usize; NSTUBS];
     let mut i = 0;
     while i < 32 {
         v[i] = i;
         i += 1;
     }
     v[32] = 32;
-    v[33] = 255;
+    v[33] = 33;
+    v[34] = 255;
     v
 };
 
@@ -195,7 +200,7 @@ static mut SYSCALL_USER_RSP: u64 = 0;
 static mut SYSCALL_KSTACK: u64 = 0;
 
 unsafe extern "C" {
-    static trap_stub_table: [u64; 34];
+    static trap_stub_table: [u64; NSTUBS];
     fn syscall_entry();
     fn enter_user_frame(frame: *const TrapFrame) -> !;
 }
@@ -209,7 +214,7 @@ static IDT: BootCell<Idt> = BootCell::new(Idt([0; 512]));
 pub fn init() {
     IDT.with(|idt| {
         for (i, &v) in VECTORS.iter().enumerate() {
-            // SAFETY: trap_stub_table is a read-only table of 34 addresses
+            // SAFETY: trap_stub_table is a read-only table of NSTUBS addresses
             // emitted by the `stubs!` assembly above.
             let handler = unsafe { trap_stub_table[i] };
             let ist: u64 = if matches!(v, 2 | 8 | 18) { 1 } else { 0 };
