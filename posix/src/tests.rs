@@ -204,5 +204,6 @@ mod misc;
 mod poll;
 mod proc;
 mod process;
+mod sockets;
 mod stubs;
 mod threads;

@@ -15,6 +15,8 @@ use crate::vfs::types::FileType;
 /// asm-generic/ioctls.h.
 const FIONREAD: u32 = 0x541b;
 const FIONBIO: u32 = 0x5421;
+/// `SIOCOUTQ` (= TIOCOUTQ, linux/sockios.h).
+const SIOCOUTQ: u32 = 0x5411;
 const FIONCLEX: u32 = 0x5450;
 const FIOCLEX: u32 = 0x5451;
 const FIOASYNC: u32 = 0x5452;
@@ -55,6 +57,22 @@ pub(crate) fn sys_ioctl(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
             let pos = *f.description().offset();
             let left = i32::try_from(meta.size.saturating_sub(pos)).unwrap_or(i32::MAX);
             cx.copy_out(arg, &left.to_le_bytes())?;
+            Ok(0)
+        }
+        FIONREAD | SIOCOUTQ if f.as_socket().is_some() => {
+            // A socket kind with its own answer (unix_ioctl) gives it;
+            // otherwise socket(7)/tcp(7): SIOCINQ (= FIONREAD) is the bytes
+            // waiting to be read, SIOCOUTQ the unsent ones, reported as 0
+            // since the stack hands data to the device as soon as it may.
+            match f.ioctl(request, arg, &mut CxMemory(cx)) {
+                Err(e) if e.errno == crate::errno::Errno::ENOTTY => {}
+                r => return r,
+            }
+            let n = match (request, f.as_socket()) {
+                (FIONREAD, Some(s)) => s.readable_bytes(),
+                _ => 0,
+            };
+            cx.copy_out(arg, &i32::try_from(n).unwrap_or(i32::MAX).to_le_bytes())?;
             Ok(0)
         }
         _ => {
