@@ -1,9 +1,9 @@
 //! Interface configuration: the loopback interface, the NIC from
 //! `rumprun_config::net::NetConfig` (static IPv4 or the smoltcp DHCPv4
-//! client; static IPv6 or link-local only — smoltcp 0.14's SLAAC
-//! (`proto-ipv6-slaac`) is not used, so `Ipv6Mode::Slaac` gives the
-//! EUI-64 link-local address alone), the console announcement and the
-//! live /etc/hosts and /etc/resolv.conf. Neighbours: `stack`, `vfs::etc`.
+//! client; IPv6 always has the EUI-64 link-local address, plus a static
+//! address or one smoltcp's SLAAC (RFC 4862, `proto-ipv6-slaac`) forms
+//! from router advertisements), the console announcement and the live
+//! /etc/hosts and /etc/resolv.conf. Neighbours: `stack`, `vfs::etc`.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -76,6 +76,10 @@ fn set_addrs(iface: &mut Interface, keep: impl Fn(&IpCidr) -> bool, add: &[IpCid
 impl Stack {
     /// Attaches the NIC: builds its interface and applies the config.
     pub(super) fn attach_nic(&mut self, dev: alloc::boxed::Box<dyn NetDevice>, seed: u64) {
+        if self.ifs.nic.is_some() {
+            // Only the first NIC is used (net.md: "the NIC found").
+            return;
+        }
         let mut mac = dev.mac();
         // smoltcp refuses a multicast hardware address (it panics): a
         // device reporting one gets the bit cleared and marked local.
@@ -94,6 +98,7 @@ impl Stack {
         };
         let mut c = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
         c.random_seed = seed;
+        c.slaac = matches!(self.cfg.ipv6, Ipv6Mode::Slaac);
         let mut iface = Interface::new(c, &mut nd, instant(self.now_ns));
         let ll = link_local(mac);
         set_addrs(
@@ -158,6 +163,27 @@ impl Stack {
         }
     }
 
+    /// Follows the address SLAAC formed (or dropped) on the NIC: loopback
+    /// and /etc learn it.
+    pub(super) fn slaac_sync(&mut self) {
+        if !matches!(self.cfg.ipv6, Ipv6Mode::Slaac) {
+            return;
+        }
+        let Some(n) = self.ifs.nic.as_mut() else {
+            return;
+        };
+        let g = n.ifc.iface.ip_addrs().iter().find_map(|c| match c {
+            IpCidr::Ipv6(c) if !c.address().is_unicast_link_local() => {
+                Some((c.address(), c.prefix_len()))
+            }
+            _ => None,
+        });
+        if g != n.v6 {
+            n.v6 = g;
+            self.sync_own();
+        }
+    }
+
     /// Puts the NIC's IPv4 state (address, router) into both interfaces,
     /// rewrites /etc and queues the announcement.
     fn apply_v4(&mut self) {
@@ -165,7 +191,6 @@ impl Stack {
             return;
         };
         let v4 = n.v4;
-        let v6 = n.v6;
         let cidrs: Vec<IpCidr> = v4
             .map(|(a, p)| IpCidr::Ipv4(Ipv4Cidr::new(a, p)))
             .into_iter()
@@ -175,6 +200,16 @@ impl Stack {
         if let Some(g) = n.gw4 {
             let _ = n.ifc.iface.routes_mut().add_default_ipv4_route(g);
         }
+        self.sync_own();
+        self.announce = Some(self.announcement());
+    }
+
+    /// Gives loopback the NIC's addresses and rewrites /etc.
+    fn sync_own(&mut self) {
+        let Some(n) = self.ifs.nic.as_ref() else {
+            return;
+        };
+        let (v4, v6) = (n.v4, n.v6);
         // Loopback also owns the NIC's addresses (as /32 and /128), so a
         // connect to our own address goes through `lo`.
         let mut own: Vec<IpCidr> = Vec::new();
@@ -193,7 +228,6 @@ impl Stack {
             &own,
         );
         self.write_etc();
-        self.announce = Some(self.announcement());
     }
 
     /// The nameservers in use: the configured ones, else DHCP's.

@@ -377,6 +377,7 @@ impl Stack {
                 self.maintain_listeners();
             }
             self.dhcp_poll();
+            self.slaac_sync();
             if let Some(n) = self.ifs.nic.as_mut() {
                 for _ in 0..64 {
                     let r = n.ifc.iface.poll_egress(now, &mut n.ifc.dev, &mut n.ifc.set);

@@ -5,8 +5,10 @@
 //! send/recv/shutdown/close give the errnos of `tcp_sendmsg_locked`,
 //! `tcp_recvmsg_locked`, `inet_shutdown` and `tcp_close` (unread data or
 //! SO_LINGER 0 resets). smoltcp does not report a RST, so a socket that
-//! reaches CLOSED other than through LAST-ACK or TIME-WAIT was reset (or
-//! timed out). Neighbours: `stack`, `ready` (poll bits), `object`.
+//! reaches CLOSED other than through LAST-ACK or TIME-WAIT was reset:
+//! ECONNREFUSED from SYN-SENT (ETIMEDOUT once the SYN timeout passed),
+//! EPIPE from CLOSE-WAIT, else ECONNRESET (a keep-alive timeout too, where
+//! Linux says ETIMEDOUT). Neighbours: `stack`, `ready` (poll bits), `object`.
 
 use alloc::collections::VecDeque;
 use alloc::vec;
@@ -679,7 +681,6 @@ impl Stack {
                             }
                         }
                         State::CloseWait => Errno::EPIPE as i32,
-                        _ if e.opts.keepalive => Errno::ETIMEDOUT as i32,
                         _ => Errno::ECONNRESET as i32,
                     };
                 }

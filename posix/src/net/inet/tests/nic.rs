@@ -470,3 +470,97 @@ fn fuzz_entry_survives_garbage_and_plausible_frames() {
     let refs: Vec<&[u8]> = frames.iter().map(|f| &f[..]).collect();
     crate::net::inet::fuzz_receive(&refs);
 }
+
+/// A router advertisement from fe80::2 announcing 2001:db8:0:1::/64 for
+/// autoconfiguration (RFC 4861 §4.2, prefix option §4.6.2).
+fn router_advert() -> Vec<u8> {
+    use smoltcp::phy::ChecksumCapabilities;
+    use smoltcp::time::Duration;
+    use smoltcp::wire::{
+        EthernetFrame, EthernetProtocol, EthernetRepr, Icmpv6Packet, Icmpv6Repr, IpProtocol,
+        Ipv6Address, Ipv6Packet, Ipv6Repr, NdiscPrefixInfoFlags, NdiscPrefixInformation, NdiscRepr,
+        NdiscRouterFlags,
+    };
+    let router = EthernetAddress([2, 0, 0, 0, 0, 2]);
+    let src = Ipv6Address::new(0xfe80, 0, 0, 0, 0, 0, 0, 2);
+    let dst = Ipv6Address::new(0xff02, 0, 0, 0, 0, 0, 0, 1);
+    let ra = Icmpv6Repr::Ndisc(NdiscRepr::RouterAdvert {
+        hop_limit: 64,
+        flags: NdiscRouterFlags::empty(),
+        router_lifetime: Duration::from_secs(1800),
+        reachable_time: Duration::from_millis(0),
+        retrans_time: Duration::from_millis(0),
+        lladdr: Some(router.into()),
+        mtu: None,
+        prefix_info: Some(NdiscPrefixInformation {
+            prefix_len: 64,
+            flags: NdiscPrefixInfoFlags::ON_LINK | NdiscPrefixInfoFlags::ADDRCONF,
+            valid_lifetime: Duration::from_secs(86_400),
+            preferred_lifetime: Duration::from_secs(14_400),
+            prefix: Ipv6Address::new(0x2001, 0xdb8, 0, 1, 0, 0, 0, 0),
+        }),
+    });
+    let ip = Ipv6Repr {
+        src_addr: src,
+        dst_addr: dst,
+        next_header: IpProtocol::Icmpv6,
+        payload_len: ra.buffer_len(),
+        hop_limit: 255,
+    };
+    let eth = EthernetRepr {
+        src_addr: router,
+        dst_addr: EthernetAddress([0x33, 0x33, 0, 0, 0, 1]),
+        ethertype: EthernetProtocol::Ipv6,
+    };
+    let mut buf = vec![0u8; 14 + 40 + ra.buffer_len()];
+    let mut f = EthernetFrame::new_unchecked(&mut buf[..]);
+    eth.emit(&mut f);
+    let mut p = Ipv6Packet::new_unchecked(f.payload_mut());
+    ip.emit(&mut p);
+    ra.emit(
+        &src,
+        &dst,
+        &mut Icmpv6Packet::new_unchecked(p.payload_mut()),
+        &ChecksumCapabilities::default(),
+    );
+    buf
+}
+
+#[test]
+fn slaac_forms_an_address_from_a_router_advertisement() {
+    let mut cfg = static_cfg();
+    cfg.ipv6 = Ipv6Mode::Slaac;
+    let t = T::with_cfg(cfg);
+    let (nic, wire) = FakeNic::new();
+    t.net.attach(Box::new(nic), 7, t.hub.now_ns());
+    wire.lock().to_guest.push_back(router_advert());
+    t.tick(1);
+    t.tick(1);
+    // EUI-64 of 52:54:00:12:34:56 under the advertised prefix.
+    let me = [
+        0x20, 1, 0xd, 0xb8, 0, 0, 0, 1, 0x50, 0x54, 0, 0xff, 0xfe, 0x12, 0x34, 0x56,
+    ];
+    t.net.look(|s| {
+        let n = s.ifs.nic.as_ref().unwrap();
+        assert_eq!(n.v6.map(|(a, p)| (a.octets(), p)), Some((me, 64)));
+    });
+    // Our SLAAC address is local: connecting to it goes through loopback.
+    let l = t.sock(
+        crate::net::socket::AF_INET6,
+        crate::net::socket::SOCK_STREAM,
+    );
+    let a = SockAddr::Inet6 {
+        addr: me,
+        port: 7777,
+        flowinfo: 0,
+        scope_id: 0,
+    };
+    l.bind_to(&a).unwrap();
+    l.listen(1).unwrap();
+    let c = t.sock(
+        crate::net::socket::AF_INET6,
+        crate::net::socket::SOCK_STREAM,
+    );
+    c.connect_to(&a).unwrap();
+    assert_eq!(c.finish_connect(), Some(Ok(())));
+}
