@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boot smoke test: bakes examples/hello with this tree's tools and kernel,
 # boots it on both QEMU machine types (microvm, q35) and checks output and
-# exit status, then checks the kernel's crash report (a deliberate ring-0
+# exit status, that each finds its virtio-net card, then checks the kernel's crash report (a deliberate ring-0
 # page fault: register dump, symbolised backtrace, status 125).
 # Usage: scripts/smoke.sh TOOLS_DIR KERNEL TIMEOUT_SECS
 set -uo pipefail
@@ -22,6 +22,13 @@ check() { # name, expected status, command output, status, grep pattern...
 for m in microvm q35; do
 	st=0; out=$("$tools/rumprun" run --machine "$m" --timeout "$timeout" build/hello.img </dev/null 2>&1) || st=$?
 	check "hello on $m" 0 "$out" "$st" 'hi, world!'
+done
+# The NIC: found on both machines (virtio-mmio on microvm, virtio-pci on
+# q35) with its interrupt routed; --debug prints the kernel's one net line.
+for m in microvm q35; do
+	bus=mmio; [[ $m == q35 ]] && bus=pci
+	st=0; out=$("$tools/rumprun" run --net user --debug --machine "$m" --timeout "$timeout" build/hello.img </dev/null 2>&1) || st=$?
+	check "NIC on $m" 0 "$out" "$st" "net: virtio-net on $bus " 'vector 33' 'hi, world!'
 done
 st=0; out=$("$tools/rumprun" run --kernel-crash-test --timeout "$timeout" build/hello.img </dev/null 2>&1) || st=$?
 check "kernel crash report" 125 "$out" "$st" 'KERNEL FAULT: page fault' 'cr2 ' 'backtrace:' 'crash_test'
