@@ -158,6 +158,15 @@ fn wake(socks: impl IntoIterator<Item = Weak<Sock>>, events: u32) {
     }
 }
 
+/// Adds `me` to a waiter list once (a nonblocking caller may retry many
+/// times), dropping entries whose sockets are gone.
+fn add_waiter(list: &mut Vec<Weak<Sock>>, me: &Weak<Sock>) {
+    list.retain(|w| w.strong_count() > 0);
+    if !list.iter().any(|w| w.ptr_eq(me)) {
+        list.push(me.clone());
+    }
+}
+
 fn from_of(addr: UnixAddr) -> Option<SockAddr> {
     // unix_copy_addr: an unbound sender leaves msg_namelen 0.
     (addr != UnixAddr::Unnamed).then_some(SockAddr::Unix(addr))
@@ -484,7 +493,7 @@ impl Sock {
             };
             // unix_recvq_full: more than `backlog` waiting is full.
             if pending.len() > usize::try_from(*backlog).unwrap_or(usize::MAX) {
-                ost.room_waiters.push(self.me.clone());
+                add_waiter(&mut ost.room_waiters, &self.me);
                 return err(Errno::EAGAIN, "listener backlog full");
             }
             pending.push_back(embryo.clone());

@@ -144,7 +144,7 @@ impl Sock {
                 return err(Errno::EPIPE, "peer shut down for reading");
             }
             if self.kind == Kind::Dgram && !back_to_me && tst.msgs.len() > MAX_DGRAM_QLEN {
-                tst.room_waiters.push(self.me.clone());
+                super::add_waiter(&mut tst.room_waiters, &self.me);
                 return err(Errno::EAGAIN, "receive queue full");
             }
             let used = self.wmem();
