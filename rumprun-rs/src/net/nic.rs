@@ -92,6 +92,11 @@ impl VirtioNic {
         let _ = self.raw.ack_interrupt();
     }
 
+    /// Tells whether a received frame is waiting in the ring.
+    pub fn rx_pending(&self) -> bool {
+        self.raw.poll_receive().is_some()
+    }
+
     /// Returns the MAC address the device reports.
     pub fn mac_address(&self) -> [u8; 6] {
         self.raw.mac_address()
