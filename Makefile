@@ -19,7 +19,7 @@ TOOLS := $(TARGET_DIR)/release
 # The boot smoke test's limit, in seconds, under TCG on 2 cores.
 SMOKE_TIMEOUT ?= 120
 
-.PHONY: all setup setup-quiet kernel tools install run test lint doc unit conformance smoke e2e bench clean
+.PHONY: all setup setup-quiet kernel tools install run test lint doc unit conformance smoke e2e fuzz-net bench clean
 
 all: kernel tools
 
@@ -48,7 +48,7 @@ run: install
 	$(BINDIR)/rumprun bake build/hello -o build/hello.img -e GREETING=hi -- world
 	$(BINDIR)/rumprun run build/hello.img
 
-test: setup-quiet kernel lint doc unit conformance smoke
+test: setup-quiet kernel lint doc unit conformance smoke fuzz-net
 
 lint: kernel
 	$(CARGO) fmt --all --check
@@ -75,6 +75,14 @@ smoke: kernel tools
 # configuration, a tap device in a network namespace. About 5 minutes (TCG).
 e2e: kernel tools
 	$(CARGO) run --release -p conformance-harness --bin e2e
+
+# Fuzzes the network receive path for FUZZ_SECONDS (tests/netfuzz: seeded
+# random and mutated frames into posix::net::inet::fuzz_receive; a panic
+# prints the seed, the iteration and the frames). fuzz/ has the cargo-fuzz
+# targets for nightly (`cargo +nightly fuzz run net_receive`).
+FUZZ_SECONDS ?= 60
+fuzz-net:
+	$(CARGO) run --release -p netfuzz -- --seconds $(FUZZ_SECONDS)
 
 # Side-by-side benchmarks: unikernel vs a Debian Linux guest vs the host,
 # report in benches/reports/ (see benches/README.md). About 5-10 minutes.

@@ -14,6 +14,8 @@ pub type Vec8 = Vec<u8>;
 pub const GUEST_MAC: [u8; 6] = [0x52, 0x54, 0x00, 0x12, 0x34, 0x56];
 /// The guest's IPv4 address under QEMU user networking.
 pub const GUEST_IP: [u8; 4] = [10, 0, 2, 15];
+/// The static IPv6 address `fuzz_receive` gives its NIC (2001:db8::15).
+pub const GUEST_IP6: [u8; 16] = [0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x15];
 /// The gateway / DHCP server under QEMU user networking.
 pub const GW_IP: [u8; 4] = [10, 0, 2, 2];
 /// The gateway's MAC (QEMU slirp's).
@@ -33,7 +35,7 @@ impl Rng {
     }
 
     /// Returns the next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -46,23 +48,23 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            (self.next() % n as u64) as usize
+            (self.next_u64() % n as u64) as usize
         }
     }
 
     /// Returns true with probability `num`/`den`.
     pub fn chance(&mut self, num: u64, den: u64) -> bool {
-        self.next() % den < num
+        self.next_u64() % den < num
     }
 
     /// Returns a random byte.
     pub fn byte(&mut self) -> u8 {
-        self.next() as u8
+        self.next_u64() as u8
     }
 
     /// Returns a random 16-bit value.
     pub fn u16(&mut self) -> u16 {
-        self.next() as u16
+        self.next_u64() as u16
     }
 
     /// Returns one of `items`.
@@ -249,10 +251,11 @@ fn ipv6_addr(r: &mut Rng, ours: bool) -> [u8; 16] {
             a[1] = 0x02;
             a[15] = 1; // all nodes
         }
-        (true, _) => {
+        (true, 2) => {
             a[0..2].copy_from_slice(&[0xfe, 0xc0]); // slirp's site prefix fec0::/64
             a[8..16].copy_from_slice(&r.bytes(8));
         }
+        (true, _) => a = GUEST_IP6,
         (false, 0) => a[15] = 1, // ::1
         (false, _) => {
             a[0] = 0xfe;
@@ -310,7 +313,9 @@ fn tcp(r: &mut Rng, src: &[u8], dst: &[u8]) -> Vec8 {
     };
     let hl = 20 + opts.len();
     let mut t = vec![0u8; hl];
-    t[0..2].copy_from_slice(&r.u16().to_be_bytes());
+    // From the port a test stack connects to (8080), or anywhere.
+    let sport = if r.chance(1, 4) { 8080 } else { r.u16() };
+    t[0..2].copy_from_slice(&sport.to_be_bytes());
     let dport = if r.chance(3, 4) {
         r.pick(&PORTS)
     } else {
@@ -319,12 +324,12 @@ fn tcp(r: &mut Rng, src: &[u8], dst: &[u8]) -> Vec8 {
     t[2..4].copy_from_slice(&dport.to_be_bytes());
     // Sequence numbers near zero and near the wrap point, or anywhere.
     let seq = match r.below(3) {
-        0 => r.next() as u32 % 4096,
-        1 => u32::MAX - (r.next() as u32 % 4096),
-        _ => r.next() as u32,
+        0 => r.next_u64() as u32 % 4096,
+        1 => u32::MAX - (r.next_u64() as u32 % 4096),
+        _ => r.next_u64() as u32,
     };
     t[4..8].copy_from_slice(&seq.to_be_bytes());
-    t[8..12].copy_from_slice(&(r.next() as u32).to_be_bytes());
+    t[8..12].copy_from_slice(&(r.next_u64() as u32).to_be_bytes());
     let off = if r.chance(1, 20) {
         r.byte() >> 4
     } else {
@@ -359,7 +364,7 @@ fn dhcp(r: &mut Rng) -> Vec8 {
     d[0] = if r.chance(7, 8) { 2 } else { r.byte() }; // BOOTREPLY
     d[1] = 1;
     d[2] = 6;
-    d[4..8].copy_from_slice(&(r.next() as u32).to_be_bytes()); // xid
+    d[4..8].copy_from_slice(&(r.next_u64() as u32).to_be_bytes()); // xid
     d[16..20].copy_from_slice(&GUEST_IP); // yiaddr
     d[20..24].copy_from_slice(&GW_IP);
     d[28..34].copy_from_slice(&GUEST_MAC);
@@ -385,7 +390,7 @@ fn dhcp(r: &mut Rng) -> Vec8 {
             }
             4 => {
                 d.extend_from_slice(&[51, 4]);
-                d.extend_from_slice(&(r.next() as u32).to_be_bytes());
+                d.extend_from_slice(&(r.next_u64() as u32).to_be_bytes());
             }
             5 => d.push(0), // pad
             6 => {
@@ -496,7 +501,7 @@ fn icmp6(r: &mut Rng, src: &[u8], dst: &[u8]) -> Vec8 {
             }
             2 => {
                 m.extend_from_slice(&[5, 1, 0, 0]);
-                m.extend_from_slice(&(r.next() as u32).to_be_bytes()); // MTU
+                m.extend_from_slice(&(r.next_u64() as u32).to_be_bytes()); // MTU
             }
             _ => {
                 m.push(r.byte());
@@ -521,8 +526,12 @@ fn arp(r: &mut Rng) -> Vec8 {
         a[5] = r.byte();
     }
     a.extend_from_slice(&GW_MAC);
-    let ours = r.chance(1, 4);
-    a.extend_from_slice(&ipv4_addr(r, ours));
+    let spa = if r.chance(3, 4) {
+        GW_IP
+    } else {
+        ipv4_addr(r, false)
+    };
+    a.extend_from_slice(&spa);
     a.extend_from_slice(&GUEST_MAC);
     a.extend_from_slice(&if r.chance(3, 4) { GUEST_IP } else { GW_IP });
     a

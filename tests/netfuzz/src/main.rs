@@ -15,12 +15,15 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use netfuzz::frames::{case, Rng};
 
-/// The case being run, for the panic hook: (seed, iteration, frames).
-static CURRENT: Mutex<Option<(u64, u64, Vec<Vec<u8>>)>> = Mutex::new(None);
+/// A case: the run's seed, the iteration, its frames.
+type Case = (u64, u64, Vec<Vec<u8>>);
+
+/// The case being run, for the panic hook.
+static CURRENT: Mutex<Option<Case>> = Mutex::new(None);
 
 /// Returns the PRNG seed of iteration `i` of a run with seed `seed`.
 fn iteration_seed(seed: u64, i: u64) -> u64 {
-    Rng::new(seed ^ i.wrapping_mul(0xA24B_AED4_963E_E407)).next()
+    Rng::new(seed ^ i.wrapping_mul(0xA24B_AED4_963E_E407)).next_u64()
 }
 
 fn hex(b: &[u8]) -> String {
@@ -98,6 +101,10 @@ fn main() -> ExitCode {
         Some(i) => (i, i + 1),
         None => (0, o.max.unwrap_or(u64::MAX)),
     };
+    // NETFUZZ_PANIC_AT=I panics at iteration I: tests the failure report.
+    let inject: Option<u64> = std::env::var("NETFUZZ_PANIC_AT")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let (mut frames_total, mut bytes_total) = (0u64, 0u64);
     let mut i = first;
     while i < last && (o.only.is_some() || Instant::now() < deadline) {
@@ -107,6 +114,9 @@ fn main() -> ExitCode {
         let refs: Vec<&[u8]> = frames.iter().map(Vec::as_slice).collect();
         if let Ok(mut cur) = CURRENT.lock() {
             *cur = Some((seed, i, frames.clone()));
+        }
+        if inject == Some(i) {
+            panic!("netfuzz: injected panic (NETFUZZ_PANIC_AT)");
         }
         netfuzz::receive(&refs);
         i += 1;
