@@ -147,31 +147,6 @@ pub(crate) fn sock(f: &Arc<dyn FileOps>) -> SysResult<&dyn Socket> {
     }
 }
 
-/// Reads a `struct sockaddr` of `len` bytes from the program.
-///
-/// # Errors
-/// EINVAL for a negative length or one above `sizeof(struct
-/// sockaddr_storage)` (net/socket.c `move_addr_to_kernel`), EFAULT, and
-/// `SockAddr::parse`'s errors.
-pub(crate) fn read_sockaddr(cx: &mut Cx<'_>, addr: UserAddr, len_raw: u64) -> SysResult<SockAddr> {
-    let len = low_i32(len_raw);
-    let Ok(len) = usize::try_from(len) else {
-        bail!(EINVAL, "negative address length");
-    };
-    if len > SOCKADDR_STORAGE_LEN {
-        bail!(
-            EINVAL,
-            "address length above sizeof(struct sockaddr_storage)"
-        );
-    }
-    if len == 0 {
-        bail!(EINVAL, "empty socket address");
-    }
-    let mut b = alloc::vec![0u8; len];
-    cx.copy_in(addr, &mut b)?;
-    SockAddr::parse(&b)
-}
-
 /// Writes `sa` to the program's `addr` buffer whose size is at `len_at`
 /// (an `socklen_t` in/out), truncating the copy but reporting the full
 /// length (accept(2), getsockname(2)); `None` reports length 0. A null
@@ -200,26 +175,68 @@ pub(crate) fn write_sockaddr(
     cx.copy_out(len_at, &full.to_le_bytes())
 }
 
-/// Checks that an address's family fits the socket's (bind(2): EINVAL
-/// for AF_UNIX mismatches, EAFNOSUPPORT for inet ones, as Linux's
-/// `inet_bind`/`unix_bind` answer).
-fn check_family(s: &dyn Socket, sa: &SockAddr) -> SysResult<()> {
-    let (dom, fam) = (s.domain(), sa.family());
-    if dom == fam || (dom == AF_INET6 && fam == AF_INET) {
-        return Ok(());
+/// Reads a `struct sockaddr` for socket `s` (bind, connect), checking
+/// its length and family against the socket's before parsing, in Linux's
+/// order: `inet_bind`/`inet6_bind` give EINVAL for a length under
+/// `sizeof(sockaddr_in[6])`, then EAFNOSUPPORT for another family;
+/// `unix_bind` gives EINVAL for a non-AF_UNIX family. AF_UNSPEC passes
+/// when `unspec_ok` (connect's "dissolve the association").
+pub(crate) fn read_sockaddr_for(
+    cx: &mut Cx<'_>,
+    s: &dyn Socket,
+    addr: UserAddr,
+    len_raw: u64,
+    unspec_ok: bool,
+) -> SysResult<SockAddr> {
+    let len = low_i32(len_raw);
+    let Ok(len) = usize::try_from(len) else {
+        bail!(EINVAL, "negative address length");
+    };
+    if len > SOCKADDR_STORAGE_LEN {
+        bail!(
+            EINVAL,
+            "address length above sizeof(struct sockaddr_storage)"
+        );
     }
-    if dom == AF_UNIX {
-        bail!(EINVAL, "address family is not AF_UNIX");
+    let mut b = alloc::vec![0u8; len];
+    cx.copy_in(addr, &mut b)?;
+    let family = if b.len() >= 2 {
+        i32::from(u16::from_ne_bytes([b[0], b[1]]))
+    } else {
+        -1
+    };
+    let dom = s.domain();
+    if unspec_ok && family == crate::net::addr::AF_UNSPEC && b.len() >= 2 {
+        return Ok(SockAddr::Unspec);
     }
-    bail!(EAFNOSUPPORT, "address family does not match the socket")
+    match dom {
+        AF_INET | AF_INET6 => {
+            let min = if dom == AF_INET {
+                crate::net::addr::SOCKADDR_IN_LEN
+            } else {
+                24
+            };
+            if b.len() < min {
+                bail!(EINVAL, "address shorter than the family's sockaddr");
+            }
+            if family != dom {
+                bail!(EAFNOSUPPORT, "address family does not match the socket");
+            }
+        }
+        _ => {
+            if family != dom {
+                bail!(EINVAL, "address family is not AF_UNIX");
+            }
+        }
+    }
+    SockAddr::parse(&b)
 }
 
 /// bind(fd, addr, addrlen).
 pub(crate) fn sys_bind(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let f = socket_arg(cx, a, 0)?;
-    let sa = read_sockaddr(cx, a.addr(1), a.raw(2))?;
     let s = sock(&f)?;
-    check_family(s, &sa)?;
+    let sa = read_sockaddr_for(cx, s, a.addr(1), a.raw(2), false)?;
     let mut env = SockEnv {
         files: &mut cx.st.files,
     };
@@ -317,10 +334,7 @@ pub(crate) fn sys_connect(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
             None => Err(block_on(cx, &[&f], deadline, CONNECT_WAITING)),
         };
     }
-    let sa = read_sockaddr(cx, a.addr(1), a.raw(2))?;
-    if sa != SockAddr::Unspec {
-        check_family(s, &sa)?;
-    }
+    let sa = read_sockaddr_for(cx, s, a.addr(1), a.raw(2), true)?;
     let mut env = SockEnv {
         files: &mut cx.st.files,
     };

@@ -24,7 +24,7 @@ use crate::platform::UserAddr;
 use crate::process::Cx;
 use crate::sys::at::copy_out_prefix;
 use crate::sys::read_iovecs;
-use crate::sys::socket::{read_sockaddr, sock, socket_arg, timeout_deadline, write_sockaddr};
+use crate::sys::socket::{read_sockaddr_for, sock, socket_arg, timeout_deadline, write_sockaddr};
 use crate::wait::{block_on, raise_sigpipe, unblock_from};
 
 /// Bytes gathered per step of a stream send or receive.
@@ -277,18 +277,25 @@ fn recv_common(
 }
 
 /// A destination address argument: `None` for a null pointer.
-fn dest(cx: &mut Cx<'_>, addr: UserAddr, len: u64) -> SysResult<Option<SockAddr>> {
-    if addr.is_null() {
+fn dest(
+    cx: &mut Cx<'_>,
+    f: &Arc<dyn FileOps>,
+    addr: UserAddr,
+    len: u64,
+) -> SysResult<Option<SockAddr>> {
+    // A null name or a zero length means "no address" (net/socket.c
+    // `____sys_sendmsg` drops msg_name when msg_namelen is 0).
+    if addr.is_null() || len == 0 {
         return Ok(None);
     }
-    read_sockaddr(cx, addr, len).map(Some)
+    read_sockaddr_for(cx, sock(f)?, addr, len, true).map(Some)
 }
 
 /// sendto(fd, buf, len, flags, dest_addr, addrlen).
 pub(crate) fn sys_sendto(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let f = socket_arg(cx, a, 0)?;
     let flags = MsgFlags(a.uint(3));
-    let to = dest(cx, a.addr(4), a.raw(5))?;
+    let to = dest(cx, &f, a.addr(4), a.raw(5))?;
     send_common(cx, &f, &[a.slice(1, 2)], to.as_ref(), flags, true).map(ret_usize)
 }
 
@@ -319,7 +326,7 @@ fn sendmsg_one(
     flags: MsgFlags,
     first: bool,
 ) -> SysResult<usize> {
-    let to = dest(cx, m.name, u64::from(m.namelen))?;
+    let to = dest(cx, f, m.name, u64::from(m.namelen))?;
     send_common(cx, f, &m.iov, to.as_ref(), flags, first)
 }
 
