@@ -175,16 +175,27 @@ impl Socket for UnixSocket {
         Ok((UnixSocket::wrap(new, nonblock), SockAddr::Unix(peer)))
     }
 
-    /// connect(2) completes at once (or EAGAIN while the listener's
-    /// backlog is full); AF_UNSPEC dissolves a datagram association.
+    /// connect(2) completes at once; AF_UNSPEC dissolves a datagram
+    /// association. While the listener's backlog is full a nonblocking
+    /// socket gets EAGAIN (not EINPROGRESS: unix_stream_connect) and a
+    /// blocking one `InProgress`, finished by [`Socket::finish_connect`]
+    /// once accept(2) makes room.
     fn connect(&self, env: &mut SockEnv<'_>, addr: &SockAddr) -> SysResult<Connecting> {
         if *addr != SockAddr::Unspec {
             unix_addr(addr)?;
         } else if self.sock.kind != Kind::Dgram {
             return err(Errno::EINVAL, "AF_UNSPEC connect on a stream socket");
         }
-        self.sock.connect(env.files, addr)?;
-        Ok(Connecting::Done)
+        match self.sock.connect(env.files, addr) {
+            Err(e) if e.errno == Errno::EAGAIN && !self.desc.is_nonblocking() => {
+                Ok(Connecting::InProgress)
+            }
+            r => r.map(|()| Connecting::Done),
+        }
+    }
+
+    fn finish_connect(&self) -> Option<SysResult<()>> {
+        self.sock.finish_connect()
     }
 
     fn send(

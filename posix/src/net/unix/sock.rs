@@ -138,6 +138,8 @@ struct St {
     msgs: VecDeque<Msg>,
     /// Sockets waiting for room here (a full backlog or datagram queue).
     room_waiters: Vec<Weak<Sock>>,
+    /// The listener a blocking connect waits on (its backlog was full).
+    connecting: Option<Arc<Sock>>,
 }
 
 /// One AF_UNIX socket.
@@ -196,6 +198,7 @@ impl Sock {
                 bytes: VecDeque::new(),
                 msgs: VecDeque::new(),
                 room_waiters: Vec::new(),
+                connecting: None,
             }),
         })
     }
@@ -451,7 +454,8 @@ impl Sock {
     /// # Errors
     /// EISCONN, EINVAL (listening, or no name), EPROTOTYPE, ECONNREFUSED,
     /// ENOENT, EPERM (a datagram peer connected elsewhere), EAGAIN (the
-    /// listener's backlog is full; the caller waits on this socket).
+    /// listener's backlog is full: the socket remembers the listener for
+    /// [`Sock::finish_connect`], and accept(2) there notifies this socket).
     pub(super) fn connect(&self, files: &Files, addr: &SockAddr) -> SysResult<()> {
         if self.kind == Kind::Dgram {
             if *addr == SockAddr::Unspec {
@@ -476,6 +480,30 @@ impl Sock {
         }
         self.autobind_for_passcred(files)?;
         let other = self.find(files, addr)?;
+        let r = self.connect_to(&other);
+        if r.as_ref().is_err_and(|e| e.errno == Errno::EAGAIN) {
+            self.st.lock().connecting = Some(other);
+        }
+        r
+    }
+
+    /// Retries a connect that found the backlog full: `None` while it is
+    /// still full, the outcome once the listener took it or went away.
+    pub(super) fn finish_connect(&self) -> Option<SysResult<()>> {
+        let Some(other) = self.st.lock().connecting.clone() else {
+            return Some(Ok(()));
+        };
+        let r = self.connect_to(&other);
+        if r.as_ref().is_err_and(|e| e.errno == Errno::EAGAIN) {
+            return None;
+        }
+        self.st.lock().connecting = None;
+        Some(r)
+    }
+
+    /// Queues a new connection at the listener `other` (the second half
+    /// of unix_stream_connect).
+    fn connect_to(&self, other: &Arc<Sock>) -> SysResult<()> {
         // The embryo: the listener's end of the new connection, named
         // like the listener, its peer credentials ours.
         let embryo = Sock::new(other.queue.hub(), self.kind, other.cred);
@@ -501,6 +529,7 @@ impl Sock {
         {
             let mut st = self.st.lock();
             st.conn = Conn::Connected;
+            st.connecting = None;
             st.peer = Some(embryo);
             // copy_peercred: the listener's credentials.
             st.peer_cred = Some(other.cred);
@@ -580,6 +609,7 @@ impl Sock {
             }
             st.dead = true;
             st.shutdown = BOTH;
+            st.connecting = None;
             let pending = match core::mem::replace(&mut st.conn, Conn::Unconnected) {
                 Conn::Listening { pending, .. } => pending,
                 _ => VecDeque::new(),

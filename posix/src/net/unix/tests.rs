@@ -665,17 +665,44 @@ fn backlog_full_gives_eagain_and_accept_wakes_the_connector() {
     assert!(h.take().contains(&11));
     connect(&mut fs, &c3, &a).unwrap();
     drop(s1);
+    // A blocking connect waits: InProgress, then finish_connect once an
+    // accept makes room.
+    let cb = socket(&h, SOCK_STREAM, false, CRED).unwrap();
+    assert_eq!(
+        sk(&cb)
+            .connect(&mut SockEnv { files: &mut fs }, &a)
+            .unwrap(),
+        crate::net::Connecting::InProgress
+    );
+    assert_eq!(sk(&cb).finish_connect(), None);
+    cb.wait_queue().unwrap().add_thread(12);
+    let (s2, _) = sk(&l).accept(true).unwrap();
+    assert!(h.take().contains(&12));
+    assert_eq!(sk(&cb).finish_connect(), Some(Ok(())));
+    assert_eq!(sk(&cb).finish_connect(), Some(Ok(())));
+    assert_eq!(sk(&cb).peer_addr().unwrap(), a);
+    drop(s2);
+    // Pending now: c3 and cb; a third blocking connector waits, and is
+    // refused when the listener closes.
+    let cw = socket(&h, SOCK_STREAM, false, CRED).unwrap();
+    assert_eq!(
+        sk(&cw)
+            .connect(&mut SockEnv { files: &mut fs }, &a)
+            .unwrap(),
+        crate::net::Connecting::InProgress
+    );
     // A listener closed with connections pending resets them.
     drop(l);
-    let mut buf = [0u8; 4];
-    assert_eq!(errno(c2.read(&mut buf)), Errno::ECONNRESET);
-    assert_eq!(c2.read(&mut buf).unwrap(), 0);
-    assert_eq!(errno(c3.write(b"x")), Errno::EPIPE);
     assert_eq!(
-        c1.read(&mut buf).unwrap(),
-        0,
-        "the accepted one closed cleanly"
+        sk(&cw).finish_connect().map(|r| r.unwrap_err().errno),
+        Some(Errno::ECONNREFUSED)
     );
+    let mut buf = [0u8; 4];
+    assert_eq!(errno(c3.read(&mut buf)), Errno::ECONNRESET);
+    assert_eq!(c3.read(&mut buf).unwrap(), 0);
+    assert_eq!(errno(cb.write(b"x")), Errno::EPIPE);
+    assert_eq!(c1.read(&mut buf).unwrap(), 0, "accepted, then closed");
+    assert_eq!(c2.read(&mut buf).unwrap(), 0, "accepted, then closed");
 }
 
 #[test]
