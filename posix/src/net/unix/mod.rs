@@ -23,6 +23,8 @@ mod file;
 mod sock;
 
 #[cfg(test)]
+mod sys_tests;
+#[cfg(test)]
 mod tests;
 
 use alloc::sync::Arc;
