@@ -112,6 +112,20 @@ impl Ifaces {
         }
     }
 
+    /// Returns the smoltcp TCP socket `h` on `w`, read-only.
+    pub fn tcp_ref(&self, w: Which, h: SocketHandle) -> &tcp::Socket<'static> {
+        match w {
+            Which::Lo => self.lo.set.get::<tcp::Socket<'static>>(h),
+            Which::Nic => self
+                .nic
+                .as_ref()
+                .expect("a NIC handle implies a NIC")
+                .ifc
+                .set
+                .get::<tcp::Socket<'static>>(h),
+        }
+    }
+
     /// Returns the smoltcp TCP socket `h` on `w`.
     pub fn tcp(&mut self, w: Which, h: SocketHandle) -> &mut tcp::Socket<'static> {
         self.set(w).get_mut::<tcp::Socket<'static>>(h)
@@ -301,6 +315,19 @@ impl Stack {
     /// overlapping bindings conflict unless both set SO_REUSEPORT, or both
     /// set SO_REUSEADDR and (TCP) the other one does not listen).
     pub fn port_free(&self, proto: u8, port: u16, me: &PortUse) -> bool {
+        // A closed connection in TIME-WAIT holds its port against binds
+        // without SO_REUSEADDR (inet_csk_bind_conflict sees the tw socket).
+        if proto == PROTO_TCP && !me.reuseaddr {
+            let held = self.zombies.iter().any(|&(w, h)| {
+                let s = self.ifs.tcp_ref(w, h);
+                s.state() == tcp::State::TimeWait
+                    && s.local_endpoint()
+                        .is_some_and(|l| l.port == port && me.bind.covers(l.addr))
+            });
+            if held {
+                return false;
+            }
+        }
         let Some(users) = self.ports.get(&(proto, port)) else {
             return true;
         };
@@ -378,6 +405,7 @@ impl Stack {
             }
             self.dhcp_poll();
             self.slaac_sync();
+            self.reset_fed_zombies();
             if let Some(n) = self.ifs.nic.as_mut() {
                 for _ in 0..64 {
                     let r = n.ifc.iface.poll_egress(now, &mut n.ifc.dev, &mut n.ifc.set);
@@ -389,6 +417,7 @@ impl Stack {
         }
         self.maintain_listeners();
         for _ in 0..LOOP_ROUNDS {
+            self.reset_fed_zombies();
             let lo = &mut self.ifs.lo;
             lo.iface.poll_maintenance(now);
             let r = lo.iface.poll_egress(now, &mut lo.dev, &mut lo.set);
@@ -429,6 +458,17 @@ impl Stack {
                 .saturating_mul(1000)
         })
         .map(|ns| ns.max(self.now_ns + MIN_TIMER_NS))
+    }
+
+    /// Resets closed sockets that received data: nobody will read it
+    /// (tcp_rcv_state_process in FIN-WAIT with RCV_SHUTDOWN: `tcp_reset`).
+    fn reset_fed_zombies(&mut self) {
+        for &(w, h) in &self.zombies {
+            let s = self.ifs.tcp(w, h);
+            if s.recv_queue() > 0 {
+                s.abort();
+            }
+        }
     }
 
     /// Frees closed sockets whose close handshake is over.

@@ -408,11 +408,17 @@ impl Stack {
     ) -> SysResult<Connecting> {
         let now = self.now_ns;
         let (t, _, domain) = tcp_of!(self, id);
-        match &t.st {
+        match &mut t.st {
             TcpSt::Listen(_) => return err(Errno::EISCONN, "connect on a listening socket"),
             TcpSt::Conn(c) if !c.finished => {
-                if c.connecting || matches!(c.prev, State::SynSent | State::SynReceived) {
+                if matches!(c.prev, State::SynSent | State::SynReceived) {
                     return err(Errno::EALREADY, "connect already in progress");
+                }
+                if c.connecting {
+                    // inet_stream_connect: the first connect after a
+                    // nonblocking one completed reports success.
+                    c.connecting = false;
+                    return Ok(Connecting::Done);
                 }
                 return err(Errno::EISCONN, "already connected");
             }
@@ -641,7 +647,11 @@ impl Stack {
                 t.rcv_shut |= rd;
                 if wr && !t.snd_shut {
                     t.snd_shut = true;
-                    self.ifs.tcp(w, h).close();
+                    let s = self.ifs.tcp(w, h);
+                    s.close();
+                    // CLOSE-WAIT becomes LAST-ACK here, not by a packet:
+                    // a later CLOSED is then the graceful end.
+                    c.prev = s.state();
                 }
                 Ok(())
             }
@@ -668,11 +678,13 @@ impl Stack {
             }
             match st {
                 State::Closed => {
+                    let we_shut = t.snd_shut;
                     c.finished = true;
                     t.rcv_shut = true;
                     t.snd_shut = true;
                     t.err = match c.prev {
-                        State::LastAck | State::TimeWait => 0,
+                        State::LastAck | State::TimeWait | State::Closing => 0,
+                        State::CloseWait if we_shut => 0,
                         State::SynSent | State::SynReceived => {
                             if now >= c.started_ns + SYN_TIMEOUT_S * 1_000_000_000 {
                                 Errno::ETIMEDOUT as i32

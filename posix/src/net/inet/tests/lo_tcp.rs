@@ -461,3 +461,71 @@ fn connecting_to_nothing_times_out() {
         Errno::ETIMEDOUT
     );
 }
+
+#[test]
+fn connect_again_after_completion_reports_success_then_eisconn() {
+    let t = T::new();
+    let (_l, port) = t.listener(0, 4);
+    let c = t.tcp4();
+    assert_eq!(
+        c.connect_to(&a4([127, 0, 0, 1], port)).unwrap(),
+        Connecting::InProgress
+    );
+    assert_eq!(
+        c.connect_to(&a4([127, 0, 0, 1], port)).unwrap(),
+        Connecting::Done
+    );
+    assert_eq!(
+        errno(c.connect_to(&a4([127, 0, 0, 1], port))),
+        Errno::EISCONN
+    );
+}
+
+#[test]
+fn both_sides_shut_is_hup_without_err() {
+    let t = T::new();
+    let (c, s, _l) = t.pair();
+    so(&s).shutdown(Shutdown::Write).unwrap();
+    c.shutdown(Shutdown::Write).unwrap();
+    let want = ev::IN | ev::RDNORM | ev::RDHUP | ev::OUT | ev::WRNORM | ev::HUP;
+    assert_eq!(mask(&*c), want);
+    assert_eq!(mask(&*s), want);
+    assert_eq!(c.take_error(), 0);
+}
+
+#[test]
+fn data_to_a_closed_peer_is_answered_with_a_reset() {
+    let t = T::new();
+    let (c, s, _l) = t.pair();
+    drop(s);
+    assert_eq!(
+        mask(&*c),
+        ev::IN | ev::RDNORM | ev::RDHUP | ev::OUT | ev::WRNORM
+    );
+    assert_eq!(c.write(b"x").unwrap(), 1);
+    // tcp_reset in CLOSE_WAIT: EPIPE, then EPIPE again.
+    assert_ne!(mask(&*c) & ev::ERR, 0);
+    assert_eq!(errno(c.write(b"y")), Errno::EPIPE);
+    assert_eq!(errno(c.write(b"z")), Errno::EPIPE);
+}
+
+#[test]
+fn time_wait_holds_the_port_unless_reuseaddr() {
+    let t = T::new();
+    let (c, s, l) = t.pair();
+    let port = port_of(&l.local_addr().unwrap());
+    // The server side closes first: its end goes to TIME-WAIT.
+    drop(s);
+    let mut b = [0u8; 4];
+    assert_eq!(c.read(&mut b).unwrap(), 0);
+    drop(c);
+    drop(l);
+    let d = t.tcp4();
+    assert_eq!(
+        errno(d.bind_to(&a4([127, 0, 0, 1], port))),
+        Errno::EADDRINUSE
+    );
+    d.common().opts.lock().reuseaddr = true;
+    d.bind_to(&a4([127, 0, 0, 1], port)).unwrap();
+    d.listen(1).unwrap();
+}
