@@ -64,15 +64,25 @@ pub fn init() -> bool {
         DEADLINE_MODE.store(true, Ordering::Relaxed);
         write(REG_LVT_TIMER, u32::from(TIMER_VECTOR) | (0b10 << 17));
     } else {
-        // Calibrate: count down from the maximum for ~2 ms of TSC time.
+        // Calibrate: count down from the maximum for ~1 ms of TSC time,
+        // five times, and keep the median. Under TCG on a busy host the
+        // vCPU can be descheduled between starting the count and reading
+        // the TSC (or between the last reads), which skews one run by any
+        // factor; timers then fired several times too late.
         write(REG_LVT_TIMER, u32::from(TIMER_VECTOR) | (1 << 16)); // masked
-        write(REG_INIT_COUNT, u32::MAX);
-        let t0 = rdtsc();
-        let wait = crate::time::tsc_hz() / 500;
-        while rdtsc() - t0 < wait {}
-        let ticks = u64::from(u32::MAX - read(REG_CUR_COUNT));
+        let wait = crate::time::tsc_hz() / 1000;
+        let mut ratios = [0u64; 5];
+        for r in &mut ratios {
+            write(REG_INIT_COUNT, u32::MAX);
+            let t0 = rdtsc();
+            while rdtsc() - t0 < wait {}
+            let ticks = u64::from(u32::MAX - read(REG_CUR_COUNT));
+            let elapsed = rdtsc() - t0;
+            *r = (ticks << 20) / elapsed.max(1);
+        }
         write(REG_INIT_COUNT, 0);
-        RATIO.store((ticks << 20) / wait.max(1), Ordering::Relaxed);
+        ratios.sort_unstable();
+        RATIO.store(ratios[2], Ordering::Relaxed);
         write(REG_LVT_TIMER, u32::from(TIMER_VECTOR));
     }
     true
