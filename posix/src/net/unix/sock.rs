@@ -458,19 +458,26 @@ impl Sock {
     /// [`Sock::finish_connect`], and accept(2) there notifies this socket).
     pub(super) fn connect(&self, files: &Files, addr: &SockAddr) -> SysResult<()> {
         if self.kind == Kind::Dgram {
-            if *addr == SockAddr::Unspec {
-                self.st.lock().peer = None;
-                self.queue.notify(ev::OUT);
-                return Ok(());
+            let other = if *addr == SockAddr::Unspec {
+                None
+            } else {
+                self.autobind_for_passcred(files)?;
+                let other = self.find(files, addr)?;
+                if !other.may_receive_from(self) {
+                    return err(Errno::EPERM, "datagram peer is connected elsewhere");
+                }
+                Some(other)
+            };
+            let old = {
+                let mut st = self.st.lock();
+                st.peer_cred = other.as_ref().map(|o| o.cred);
+                core::mem::replace(&mut st.peer, other.clone())
+            };
+            // unix_dgram_connect: leaving a peer drops what is queued.
+            if let Some(old) = old.filter(|o| !other.as_ref().is_some_and(|n| Arc::ptr_eq(n, o))) {
+                self.dgram_disconnected(&old);
             }
-            self.autobind_for_passcred(files)?;
-            let other = self.find(files, addr)?;
-            if !other.may_receive_from(self) {
-                return err(Errno::EPERM, "datagram peer is connected elsewhere");
-            }
-            let mut st = self.st.lock();
-            st.peer_cred = Some(other.cred);
-            st.peer = Some(other);
+            self.queue.notify(ev::OUT);
             return Ok(());
         }
         match self.st.lock().conn {
@@ -537,6 +544,43 @@ impl Sock {
         other.queue.notify(ev::IN | ev::RDNORM);
         self.queue.notify(ev::OUT | ev::WRNORM);
         Ok(())
+    }
+
+    /// A datagram socket left its peer `other` (unix_dgram_disconnected):
+    /// its queued datagrams are dropped and, if `other` was connected back
+    /// to it, `other` gets ECONNRESET ("one link of a bidirectional pipe
+    /// is disconnected").
+    pub(super) fn dgram_disconnected(&self, other: &Arc<Sock>) {
+        let (msgs, waiters) = {
+            let mut st = self.st.lock();
+            if st.msgs.is_empty() {
+                return;
+            }
+            (
+                core::mem::take(&mut st.msgs),
+                core::mem::take(&mut st.room_waiters),
+            )
+        };
+        for m in msgs {
+            if let Some(s) = m.sender.upgrade() {
+                s.uncharge(m.charge);
+            }
+        }
+        wake(waiters, ev::OUT | ev::WRNORM);
+        let reset = {
+            let mut ost = other.st.lock();
+            let back = ost
+                .peer
+                .as_ref()
+                .is_some_and(|p| core::ptr::eq(Arc::as_ptr(p), self));
+            if !ost.dead && back {
+                ost.err = Some(Errno::ECONNRESET);
+            }
+            !ost.dead && back
+        };
+        if reset {
+            other.queue.notify(ev::ERR);
+        }
     }
 
     /// Takes one pending connection (unix_accept).

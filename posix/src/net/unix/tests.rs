@@ -291,9 +291,51 @@ fn dgram_pair_keeps_boundaries_and_truncates() {
     assert_eq!(errno(recv(&b, 8, 0)), Errno::EAGAIN, "the rest was dropped");
     assert_eq!(b.write(b"reply").unwrap(), 5);
     assert_eq!(recv(&a, 8, 0).unwrap().0, b"reply");
+    a.write(b"unread").unwrap();
     drop(a);
+    assert_eq!(sk(&b).readable_bytes(), 6);
     assert_eq!(errno(b.write(b"x")), Errno::ECONNREFUSED);
+    assert_eq!(
+        errno(recv(&b, 8, 0)),
+        Errno::EAGAIN,
+        "unix_dgram_disconnected drops the queue"
+    );
     assert_eq!(errno(b.write(b"x")), Errno::ENOTCONN);
+}
+
+#[test]
+fn dgram_reconnect_drops_the_queue_and_resets_the_old_peer() {
+    let h = hub();
+    let mut fs = files();
+    let (a, c, d) = (
+        socket(&h, SOCK_DGRAM, true, CRED).unwrap(),
+        socket(&h, SOCK_DGRAM, true, CRED).unwrap(),
+        socket(&h, SOCK_DGRAM, true, CRED).unwrap(),
+    );
+    bind(&mut fs, &a, &abs("a")).unwrap();
+    bind(&mut fs, &c, &abs("c")).unwrap();
+    bind(&mut fs, &d, &abs("d")).unwrap();
+    connect(&mut fs, &a, &abs("c")).unwrap();
+    connect(&mut fs, &c, &abs("a")).unwrap();
+    c.write(b"m").unwrap();
+    connect(&mut fs, &a, &abs("d")).unwrap();
+    assert_eq!(errno(recv(&a, 8, 0)), Errno::EAGAIN);
+    assert_eq!(sk(&c).take_error(), Errno::ECONNRESET as i32);
+    assert_eq!(
+        ioctl_int(&c, SIOCOUTQ).unwrap(),
+        0,
+        "the sender's charge came back"
+    );
+    // Reconnecting to the same peer keeps the queue.
+    d.write(b"x").ok();
+    connect(&mut fs, &d, &abs("a")).unwrap();
+    d.write(b"y").unwrap();
+    connect(&mut fs, &a, &abs("d")).unwrap();
+    assert_eq!(recv(&a, 8, 0).unwrap().0, b"y");
+    // AF_UNSPEC dissolves, dropping the queue too.
+    d.write(b"z").unwrap();
+    connect(&mut fs, &a, &SockAddr::Unspec).unwrap();
+    assert_eq!(errno(recv(&a, 8, 0)), Errno::EAGAIN);
 }
 
 #[test]

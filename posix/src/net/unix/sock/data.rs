@@ -129,9 +129,16 @@ impl Sock {
                 }
                 if connected {
                     // The connected peer is gone: dissolve, ECONNREFUSED.
-                    let mut st = self.st.lock();
-                    if st.peer.as_ref().is_some_and(|p| Arc::ptr_eq(p, t)) {
-                        st.peer = None;
+                    let was = {
+                        let mut st = self.st.lock();
+                        let was = st.peer.as_ref().is_some_and(|p| Arc::ptr_eq(p, t));
+                        if was {
+                            st.peer = None;
+                        }
+                        was
+                    };
+                    if was {
+                        self.dgram_disconnected(t);
                     }
                 }
                 return err(Errno::ECONNREFUSED, "datagram peer closed");
