@@ -305,7 +305,7 @@ fn fetch_tests(env: &Env, run: &mut Runner) {
     let names = [
         "wget_in_guest_fetches_host_file_dhcp",
         "static_ip_10_0_2_15_console_line_and_fetch",
-        "static_ip_10_0_2_99_console_line_and_fetch",
+        "static_ip_10_0_2_99_q35_console_line_and_fetch",
     ];
     if !names.iter().any(|n| run.selected(n)) {
         return;
@@ -339,11 +339,14 @@ fn fetch_tests(env: &Env, run: &mut Runner) {
         ),
         (
             names[2],
+            // q35 here: the NIC on virtio-pci (the other tests boot microvm, virtio-mmio).
             vec![
                 "--ip".into(),
                 "10.0.2.99/24".into(),
                 "--gw".into(),
                 SLIRP_HOST.into(),
+                "--machine".into(),
+                "q35".into(),
             ],
             format!("eth0 10.0.2.99/24 gw {SLIRP_HOST}"),
         ),
