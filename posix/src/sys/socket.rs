@@ -329,6 +329,11 @@ pub(crate) fn sys_connect(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
             }
             None if expired => {
                 unblock_from(cx, &[&f]);
+                // unix_stream_connect gives EAGAIN when the wait for a
+                // backlog slot times out; inet_wait_for_connect EINPROGRESS.
+                if s.domain() == AF_UNIX {
+                    bail!(EAGAIN, "connect timed out waiting for a backlog slot (SO_SNDTIMEO)")
+                }
                 bail!(EINPROGRESS, "connect timed out (SO_SNDTIMEO)")
             }
             None => Err(block_on(cx, &[&f], deadline, CONNECT_WAITING)),
