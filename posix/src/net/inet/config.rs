@@ -95,6 +95,7 @@ impl Stack {
             dev,
             mtu,
             drop_syn: Default::default(),
+            staged: None,
         };
         let mut c = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
         c.random_seed = seed;

@@ -1,9 +1,13 @@
 //! The two smoltcp devices: [`LoopDev`] (a queue: what the loopback
 //! interface sends it receives, as Linux's `lo`) and [`NicDev`] (a thin
-//! adapter over the kernel's `net::NetDevice`). Both can drop incoming
-//! SYNs to ports whose accept queue is full, as Linux drops a SYN when
-//! `sk_acceptq_is_full` (net/ipv4/tcp_input.c `tcp_conn_request`): the
-//! client retransmits instead of being refused. Neighbour: `stack`.
+//! adapter over the kernel's `net::NetDevice`). Received packets are
+//! staged one at a time by the stack, which first looks at bare SYNs
+//! ([`syn_tuple`]): one to a port whose accept queue is full is dropped,
+//! as Linux drops a SYN when `sk_acceptq_is_full` (net/ipv4/tcp_input.c
+//! `tcp_conn_request`), so the client retransmits instead of being
+//! refused; a retransmitted SYN of a handshake under way is dropped too,
+//! since smoltcp would hand it to a listening socket and open a second
+//! connection for the same 4-tuple. Neighbour: `stack`.
 
 use alloc::boxed::Box;
 use alloc::collections::{BTreeSet, VecDeque};
@@ -13,24 +17,32 @@ use alloc::vec::Vec;
 use smoltcp::phy::{self, Checksum, ChecksumCapabilities, Device, DeviceCapabilities, Medium};
 use smoltcp::time::Instant;
 use smoltcp::wire::{
-    EthernetFrame, EthernetProtocol, IpProtocol, Ipv4Packet, Ipv6Packet, TcpPacket,
+    EthernetFrame, EthernetProtocol, IpAddress, IpProtocol, Ipv4Packet, Ipv6Packet, TcpPacket,
 };
 
 use crate::net::NetDevice;
 
-/// Returns the destination port of a bare SYN (SYN without ACK) in an IP
-/// packet, if that is what it is.
-fn syn_port_ip(ip: &[u8]) -> Option<u16> {
-    let (proto, payload) = match ip.first()? >> 4 {
+/// Returns (source address, source port, destination port) of a bare
+/// SYN (SYN without ACK) in an IP packet, if that is what it is.
+fn syn_tuple_ip(ip: &[u8]) -> Option<(IpAddress, u16, u16)> {
+    let (src, proto, payload) = match ip.first()? >> 4 {
         4 => {
             let p = Ipv4Packet::new_checked(ip).ok()?;
             let hl = usize::from(p.header_len());
             let total = usize::from(p.total_len()).min(ip.len());
-            (p.next_header(), ip.get(hl..total)?)
+            (
+                IpAddress::Ipv4(p.src_addr()),
+                p.next_header(),
+                ip.get(hl..total)?,
+            )
         }
         6 => {
             let p = Ipv6Packet::new_checked(ip).ok()?;
-            (p.next_header(), ip.get(40..)?)
+            (
+                IpAddress::Ipv6(p.src_addr()),
+                p.next_header(),
+                ip.get(40..)?,
+            )
         }
         _ => return None,
     };
@@ -38,14 +50,18 @@ fn syn_port_ip(ip: &[u8]) -> Option<u16> {
         return None;
     }
     let t = TcpPacket::new_checked(payload).ok()?;
-    (t.syn() && !t.ack()).then(|| t.dst_port())
+    (t.syn() && !t.ack()).then(|| (src, t.src_port(), t.dst_port()))
 }
 
-/// Returns the destination port of a bare SYN in an Ethernet frame.
-fn syn_port_eth(frame: &[u8]) -> Option<u16> {
-    let f = EthernetFrame::new_checked(frame).ok()?;
+/// Returns the bare-SYN tuple of a received packet (`eth`: an Ethernet
+/// frame, else an IP packet).
+pub(super) fn syn_tuple(pkt: &[u8], eth: bool) -> Option<(IpAddress, u16, u16)> {
+    if !eth {
+        return syn_tuple_ip(pkt);
+    }
+    let f = EthernetFrame::new_checked(pkt).ok()?;
     match f.ethertype() {
-        EthernetProtocol::Ipv4 | EthernetProtocol::Ipv6 => syn_port_ip(f.payload()),
+        EthernetProtocol::Ipv4 | EthernetProtocol::Ipv6 => syn_tuple_ip(f.payload()),
         _ => None,
     }
 }
@@ -57,6 +73,8 @@ pub(super) struct LoopDev {
     pub queue: VecDeque<Vec<u8>>,
     /// Ports whose SYNs are dropped (full accept queues).
     pub drop_syn: BTreeSet<u16>,
+    /// The packet the next `receive` hands to smoltcp.
+    pub staged: Option<Vec<u8>>,
 }
 
 /// One received packet.
@@ -85,13 +103,8 @@ impl Device for LoopDev {
     type TxToken<'a> = LoopTx<'a>;
 
     fn receive(&mut self, _now: Instant) -> Option<(Rx, LoopTx<'_>)> {
-        loop {
-            let p = self.queue.pop_front()?;
-            if syn_port_ip(&p).is_some_and(|port| self.drop_syn.contains(&port)) {
-                continue;
-            }
-            return Some((Rx(p), LoopTx(&mut self.queue)));
-        }
+        let p = self.staged.take()?;
+        Some((Rx(p), LoopTx(&mut self.queue)))
     }
 
     fn transmit(&mut self, _now: Instant) -> Option<LoopTx<'_>> {
@@ -115,6 +128,8 @@ pub(super) struct NicDev {
     pub mtu: usize,
     /// Ports whose SYNs are dropped (full accept queues).
     pub drop_syn: BTreeSet<u16>,
+    /// The frame the next `receive` hands to smoltcp.
+    pub staged: Option<Vec<u8>>,
 }
 
 /// A transmit slot on the NIC.
@@ -135,13 +150,8 @@ impl Device for NicDev {
     type TxToken<'a> = NicTx<'a>;
 
     fn receive(&mut self, _now: Instant) -> Option<(Rx, NicTx<'_>)> {
-        loop {
-            let f = self.dev.receive()?;
-            if syn_port_eth(&f).is_some_and(|port| self.drop_syn.contains(&port)) {
-                continue;
-            }
-            return Some((Rx(f), NicTx(&mut *self.dev)));
-        }
+        let f = self.staged.take()?;
+        Some((Rx(f), NicTx(&mut *self.dev)))
     }
 
     fn transmit(&mut self, _now: Instant) -> Option<NicTx<'_>> {

@@ -17,7 +17,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use rumprun_config::net::NetConfig;
-use smoltcp::iface::{Interface, PollIngressSingleResult, SocketHandle, SocketSet};
+use smoltcp::iface::{Interface, SocketHandle, SocketSet};
 use smoltcp::socket::tcp;
 use smoltcp::time::Instant;
 use smoltcp::wire::IpAddress;
@@ -394,13 +394,21 @@ impl Stack {
                 let Some(n) = self.ifs.nic.as_mut() else {
                     break;
                 };
-                let r = n
+                let Some(f) = n.ifc.dev.dev.receive() else {
+                    break;
+                };
+                if !self.admit(Which::Nic, &f) {
+                    continue;
+                }
+                let Some(n) = self.ifs.nic.as_mut() else {
+                    break;
+                };
+                n.ifc.dev.staged = Some(f);
+                let _ = n
                     .ifc
                     .iface
                     .poll_ingress_single(now, &mut n.ifc.dev, &mut n.ifc.set);
-                if matches!(r, PollIngressSingleResult::None) {
-                    break;
-                }
+                n.ifc.dev.staged = None;
                 self.maintain_listeners();
             }
             self.dhcp_poll();
@@ -424,12 +432,14 @@ impl Stack {
             if lo.dev.queue.is_empty() && matches!(r, smoltcp::iface::PollResult::None) {
                 break;
             }
-            while !self.ifs.lo.dev.queue.is_empty() {
-                let lo = &mut self.ifs.lo;
-                let r = lo.iface.poll_ingress_single(now, &mut lo.dev, &mut lo.set);
-                if matches!(r, PollIngressSingleResult::None) {
-                    break;
+            while let Some(p) = self.ifs.lo.dev.queue.pop_front() {
+                if !self.admit(Which::Lo, &p) {
+                    continue;
                 }
+                let lo = &mut self.ifs.lo;
+                lo.dev.staged = Some(p);
+                let _ = lo.iface.poll_ingress_single(now, &mut lo.dev, &mut lo.set);
+                lo.dev.staged = None;
                 self.maintain_listeners();
             }
         }
@@ -458,6 +468,38 @@ impl Stack {
                 .saturating_mul(1000)
         })
         .map(|ns| ns.max(self.now_ns + MIN_TIMER_NS))
+    }
+
+    /// Decides whether a received packet goes to smoltcp: a bare SYN is
+    /// dropped when its port's accept queue is full, or when a socket
+    /// already holds its 4-tuple mid-connection (a retransmitted SYN; see
+    /// `device`).
+    fn admit(&self, w: Which, pkt: &[u8]) -> bool {
+        let Some((src, sport, dport)) = super::device::syn_tuple(pkt, w == Which::Nic) else {
+            return true;
+        };
+        let (full, set) = match w {
+            Which::Lo => (&self.ifs.lo.dev.drop_syn, &self.ifs.lo.set),
+            Which::Nic => match &self.ifs.nic {
+                Some(n) => (&n.ifc.dev.drop_syn, &n.ifc.set),
+                None => return true,
+            },
+        };
+        if full.contains(&dport) {
+            return false;
+        }
+        !set.iter().any(|(_, s)| match s {
+            smoltcp::socket::Socket::Tcp(t) => {
+                !matches!(
+                    t.state(),
+                    tcp::State::Listen | tcp::State::Closed | tcp::State::TimeWait
+                ) && t
+                    .remote_endpoint()
+                    .is_some_and(|r| r.addr == src && r.port == sport)
+                    && t.local_endpoint().is_some_and(|l| l.port == dport)
+            }
+            _ => false,
+        })
     }
 
     /// Resets closed sockets that received data: nobody will read it

@@ -564,3 +564,74 @@ fn slaac_forms_an_address_from_a_router_advertisement() {
     c.connect_to(&a).unwrap();
     assert_eq!(c.finish_connect(), Some(Ok(())));
 }
+
+#[test]
+fn many_host_connections_echo_across_the_nic() {
+    let t = T::with_cfg(static_cfg());
+    let (nic, wire) = FakeNic::new();
+    t.net.attach(Box::new(nic), 7, t.hub.now_ns());
+    let mut peer = Peer::new(&wire, t.hub.now_ns());
+    let l = t.tcp4();
+    l.bind_to(&a4([0; 4], 7)).unwrap();
+    l.listen(512).unwrap();
+    const N: usize = 60;
+    const LEN: usize = 40_000;
+    let hs: Vec<SocketHandle> = (0..N)
+        .map(|i| {
+            let h = peer.tcp();
+            let cx = peer.iface.context();
+            peer.set
+                .get_mut::<tcp::Socket>(h)
+                .connect(cx, (IpAddress::v4(10, 0, 2, 15), 7), 41000 + i as u16)
+                .unwrap();
+            h
+        })
+        .collect();
+    let mut servers: Vec<(Arc<dyn FileOps>, Vec<u8>)> = Vec::new();
+    let mut sent = vec![0usize; N];
+    let mut got = vec![0usize; N];
+    let mut buf = vec![0u8; 16384];
+    for _ in 0..6000 {
+        while let Ok((s, _)) = l.accept(true) {
+            servers.push((s, Vec::new()));
+        }
+        for (s, pend) in servers.iter_mut() {
+            if !pend.is_empty() {
+                if let Ok(n) = s.write(pend) {
+                    pend.drain(..n);
+                }
+            }
+            match s.read(&mut buf) {
+                Ok(n) => pend.extend_from_slice(&buf[..n]),
+                Err(e) => assert_eq!(e.errno, Errno::EAGAIN, "server read"),
+            }
+        }
+        for (i, &h) in hs.iter().enumerate() {
+            let ps = peer.set.get_mut::<tcp::Socket>(h);
+            assert_ne!(
+                ps.state(),
+                tcp::State::Closed,
+                "conn {i} reset (got {})",
+                got[i]
+            );
+            if ps.can_send() && sent[i] < LEN {
+                let chunk: Vec<u8> = (sent[i]..LEN.min(sent[i] + 4000))
+                    .map(|j| (j % 251) as u8)
+                    .collect();
+                sent[i] += ps.send_slice(&chunk).unwrap();
+            }
+            if ps.can_recv() {
+                let n = ps.recv_slice(&mut buf).unwrap();
+                for (k, b) in buf[..n].iter().enumerate() {
+                    assert_eq!(*b, ((got[i] + k) % 251) as u8);
+                }
+                got[i] += n;
+            }
+        }
+        if got.iter().all(|&g| g == LEN) {
+            break;
+        }
+        run(&t, &mut peer, 1);
+    }
+    assert!(got.iter().all(|&g| g == LEN), "{got:?}");
+}
