@@ -9,6 +9,7 @@ use rumprun_config::net::{Ipv4Mode, NetConfig};
 
 use super::nic::FakeNic;
 use crate::mock::MockPlatform;
+use crate::net::Socket;
 use crate::process::Process;
 
 fn config(net: NetConfig) -> ImageConfig {
@@ -105,4 +106,37 @@ fn generated_hosts_and_resolv_conf_follow_the_stack() {
     let mut b = [0u8; 256];
     let n = f.read(&mut b).unwrap();
     assert!(b[..n].ends_with(b"192.168.1.5\tbox\n"));
+}
+
+#[test]
+fn an_idle_stack_asks_for_no_near_timer() {
+    let mut cfg = NetConfig {
+        ipv4: Ipv4Mode::Static {
+            addr: [10, 0, 2, 15],
+            prefix: 24,
+            gateway: Some([10, 0, 2, 2]),
+        },
+        ..Default::default()
+    };
+    cfg.ipv6 = rumprun_config::net::Ipv6Mode::Slaac;
+    let t = super::T::with_cfg(cfg);
+    let (nic, _w) = FakeNic::new();
+    t.net.attach(Box::new(nic), 1, t.hub.now_ns());
+    let l = t.tcp4();
+    l.bind_to(&super::a4([0; 4], 80)).unwrap();
+    l.listen(16).unwrap();
+    let mut wakeups = 0;
+    let end = t.hub.now_ns() + 60_000_000_000;
+    while t.hub.now_ns() < end {
+        let (next, _) = t.net.poll(t.hub.now_ns());
+        let Some(next) = next else { break };
+        wakeups += 1;
+        t.hub.set_now(next.max(t.hub.now_ns() + 1));
+    }
+    // A few router solicitations at start, then quiet: an idle
+    // unikernel must not spin its host CPU.
+    assert!(
+        wakeups < 30,
+        "{wakeups} net timer wakeups in an idle minute"
+    );
 }
