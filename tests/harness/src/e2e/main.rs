@@ -152,14 +152,16 @@ impl Env {
             .ok_or_else(|| format!("image {name} was not baked"))
     }
 
-    /// Returns `rumprun run IMG --timeout T -m 256M` plus `extra`, for the
-    /// test's limit `secs` (the launcher stops the VM then).
+    /// Returns `rumprun run IMG --timeout T -m 512M` plus `extra`, for the
+    /// test's limit `secs` (the launcher stops the VM then). 512M gives the
+    /// kernel its largest heap (free/8, at most 64 MiB): 200 TCP
+    /// connections hold 200 pairs of smoltcp buffers.
     fn run_cmd(&self, img: &str, secs: u64, extra: &[String]) -> Result<Command, String> {
         let rumprun = self.rumprun.as_ref().ok_or("no rumprun binary")?;
         let mut c = Command::new(rumprun);
         c.arg("run")
             .arg(self.img(img)?)
-            .args(["--timeout", &secs.to_string(), "-m", "256M"])
+            .args(["--timeout", &secs.to_string(), "-m", "512M"])
             .args(extra);
         Ok(c)
     }
@@ -413,7 +415,7 @@ fn tap_test(env: &Env, run: &mut Runner) {
         let mut cmd = ns.command(rumprun);
         cmd.arg("run")
             .arg(env.img("echo_server")?)
-            .args(["--timeout", "600", "-m", "256M", "--net", "tap:rrtap0"])
+            .args(["--timeout", "600", "-m", "512M", "--net", "tap:rrtap0"])
             .args(["--ip", &format!("{TAP_GUEST}/24"), "--gw", "192.168.77.1"]);
         let mut g = Guest::start(cmd, &env.out.join("tap.console"), "echo server on tap")?;
         g.wait_for("echo_server: ready", env.boot)?;
