@@ -81,8 +81,10 @@ impl Stack {
                 let mut writable = socks.is_empty();
                 for (w, h) in socks {
                     let s = self.ifs.set(w).get_mut::<udp::Socket<'static>>(h);
-                    if let Ok((p, _)) = s.peek() {
-                        rxq += p.len().max(1);
+                    // All queued bytes, so each new datagram raises the
+                    // count and notifies edge-triggered waiters.
+                    if s.can_recv() {
+                        rxq += s.recv_queue().max(1);
                     }
                     writable |= s.can_send();
                 }

@@ -117,3 +117,18 @@ fn connected_udp_filters_other_peers_and_errnos() {
         Errno::EINVAL
     );
 }
+
+#[test]
+fn every_new_datagram_notifies_even_when_already_readable() {
+    let t = T::new();
+    let srv = t.udp4();
+    srv.bind_to(&a4([127, 0, 0, 1], 0)).unwrap();
+    let sa = srv.local_addr().unwrap();
+    let cli = t.udp4();
+    cli.send_to(b"one", Some(&sa), MsgFlags::default()).unwrap();
+    let q = crate::fd::FileOps::wait_queue(&*srv).unwrap();
+    let _ = t.hub.take();
+    q.add_thread(5);
+    cli.send_to(b"two", Some(&sa), MsgFlags::default()).unwrap();
+    assert_eq!(t.hub.take(), [5]);
+}
