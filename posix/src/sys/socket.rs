@@ -332,7 +332,10 @@ pub(crate) fn sys_connect(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
                 // unix_stream_connect gives EAGAIN when the wait for a
                 // backlog slot times out; inet_wait_for_connect EINPROGRESS.
                 if s.domain() == AF_UNIX {
-                    bail!(EAGAIN, "connect timed out waiting for a backlog slot (SO_SNDTIMEO)")
+                    bail!(
+                        EAGAIN,
+                        "connect timed out waiting for a backlog slot (SO_SNDTIMEO)"
+                    )
                 }
                 bail!(EINPROGRESS, "connect timed out (SO_SNDTIMEO)")
             }
