@@ -131,7 +131,11 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
     let free = frames::init(ram, &reserved);
     paging::init(ram_end);
     phases.mark("paging");
-    let heap_bytes = (free / 8).clamp(4 << 20, 64 << 20);
+    // The heap holds tmpfs data and socket buffers (64 KiB each way per
+    // TCP socket), so a quarter of RAM: a 64 MiB VM gets ~14 MiB, enough
+    // for a listener with a few dozen queued connections. Past it, socket
+    // creation fails with ENOBUFS rather than stopping the kernel.
+    let heap_bytes = (free / 4).clamp(4 << 20, 256 << 20);
     if !heap::init(heap_bytes) {
         boot_error("not enough RAM for the kernel heap; give the VM more memory (-m)");
     }

@@ -2,7 +2,6 @@
 // 127.0.0.1 listener with backlog 64 all complete (POLLOUT, SO_ERROR 0,
 // none reset), then 40 accepts hand out 40 connections, each carrying the
 // byte its client wrote; a blocking burst from threads does the same.
-// memory: 256M
 #define _GNU_SOURCE
 #include <pthread.h>
 #include "../conformance/tnet.h"

@@ -50,6 +50,17 @@ use crate::fd::FileOps;
 use crate::net::socket::{AF_INET, AF_INET6, SOCK_DGRAM, SOCK_STREAM};
 use crate::vfs::error::err;
 
+/// A zeroed buffer of `n` bytes, or `None` if the heap cannot hold it
+/// (`Vec::try_reserve_exact`): socket buffers are the stack's large
+/// allocations, and a program opening many sockets must get ENOBUFS
+/// (socket(7)) rather than stop the kernel.
+pub(crate) fn try_zeroed(n: usize) -> Option<alloc::vec::Vec<u8>> {
+    let mut v = alloc::vec::Vec::new();
+    v.try_reserve_exact(n).ok()?;
+    v.resize(n, 0);
+    Some(v)
+}
+
 /// Creates an AF_INET/AF_INET6 socket for socket(2): `ty` without the
 /// SOCK_NONBLOCK/SOCK_CLOEXEC bits, `protocol` 0 or the type's own
 /// (IPPROTO_TCP 6, IPPROTO_UDP 17), `nonblock` from SOCK_NONBLOCK.

@@ -11,7 +11,6 @@
 //! Linux says ETIMEDOUT). Neighbours: `stack`, `ready` (poll bits), `object`.
 
 use alloc::collections::VecDeque;
-use alloc::vec;
 use alloc::vec::Vec;
 
 use smoltcp::iface::SocketHandle;
@@ -160,14 +159,17 @@ impl Tcp {
     }
 }
 
-/// Makes a smoltcp TCP socket with `o`'s buffers and options.
-fn new_socket(o: &Opts) -> tcp::Socket<'static> {
+/// Makes a smoltcp TCP socket with `o`'s buffers and options, or `None`
+/// when the kernel heap cannot hold its buffers: a listener then drops
+/// the SYN (the peer retries) and connect(2) fails with ENOBUFS, instead
+/// of the allocation failure stopping the kernel.
+fn new_socket(o: &Opts) -> Option<tcp::Socket<'static>> {
     let mut s = tcp::Socket::new(
-        tcp::SocketBuffer::new(vec![0; o.rxbuf]),
-        tcp::SocketBuffer::new(vec![0; o.txbuf]),
+        tcp::SocketBuffer::new(super::try_zeroed(o.rxbuf)?),
+        tcp::SocketBuffer::new(super::try_zeroed(o.txbuf)?),
     );
     o.apply_tcp(&mut s);
-    s
+    Some(s)
 }
 
 impl Listener {
@@ -215,7 +217,9 @@ impl Listener {
                 .iter()
                 .any(|&(sw, h)| sw == w && ifs.tcp(sw, h).state() == State::Listen);
             if !listening {
-                let mut s = new_socket(&self.opts);
+                let Some(mut s) = new_socket(&self.opts) else {
+                    continue;
+                };
                 if s.listen(IpListenEndpoint {
                     addr: self.addr,
                     port: self.port,
@@ -475,7 +479,9 @@ impl Stack {
             }
         };
         let (_, opts, _) = tcp_of!(self, id);
-        let mut s = new_socket(opts);
+        let Some(mut s) = new_socket(opts) else {
+            return err(Errno::ENOBUFS, "no kernel memory for the socket buffers");
+        };
         s.set_timeout(Some(Duration::from_secs(SYN_TIMEOUT_S)));
         let (iface, set) = self.ifs.parts(w);
         match s.connect(

@@ -102,6 +102,15 @@ impl Stack {
         bind.addr = addr;
         let (rx, tx) = (opts.rxbuf.max(MAX_V6 + 1), opts.txbuf.max(MAX_V6 + 1));
         let hop = opts.ttl;
+        // Buffers first, so a heap too full for them is ENOBUFS before
+        // the port is taken (an allocation failure must not stop the kernel).
+        let mut bufs = Vec::new();
+        for w in self.ifs.for_bind(addr) {
+            let (Some(r), Some(t)) = (super::try_zeroed(rx), super::try_zeroed(tx)) else {
+                return err(Errno::ENOBUFS, "no kernel memory for the socket buffers");
+            };
+            bufs.push((w, r, t));
+        }
         let port = self.take_port(
             PROTO_UDP,
             port,
@@ -114,10 +123,10 @@ impl Stack {
             },
         )?;
         let mut socks = Vec::new();
-        for w in self.ifs.for_bind(addr) {
+        for (w, r, t) in bufs {
             let mut s = udp::Socket::new(
-                udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; SLOTS], vec![0; rx]),
-                udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; SLOTS], vec![0; tx]),
+                udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; SLOTS], r),
+                udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; SLOTS], t),
             );
             s.set_hop_limit(hop.filter(|&t| t > 0));
             if s.bind(IpListenEndpoint { addr, port }).is_ok() {
