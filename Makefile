@@ -48,7 +48,7 @@ run: install
 	$(BINDIR)/rumprun bake build/hello -o build/hello.img -e GREETING=hi -- world
 	$(BINDIR)/rumprun run build/hello.img
 
-test: setup-quiet kernel lint doc unit conformance smoke fuzz-net
+test: setup-quiet kernel lint doc unit conformance smoke e2e fuzz-net
 
 lint: kernel
 	$(CARGO) fmt --all --check
@@ -72,7 +72,7 @@ smoke: kernel tools
 # End-to-end network tests across the virtual NIC (tests/e2e/, driven by the
 # e2e binary of tests/harness): TCP echo with 200 connections and 256 MiB,
 # 10,000 UDP datagrams, an HTTP fetch from the guest, DHCP and static
-# configuration, a tap device in a network namespace. About 5 minutes (TCG).
+# configuration, a tap device in a network namespace. About 1-2 minutes (TCG).
 e2e: kernel tools
 	$(CARGO) run --release -p conformance-harness --bin e2e
 

@@ -246,11 +246,12 @@ fn echo_tests(env: &Env, run: &mut Runner) {
         let r = traffic::tcp_echo(addr, TCP_CONNS, TCP_TOTAL, 0x5eed, Duration::from_secs(300))
             .map(|r| {
                 format!(
-                    "{} connections, {} MiB each way in {:.1} s, {:.1} MiB/s, every byte checked",
+                    "{} connections open at once, {} MiB each way in {:.1} s, {:.1} MiB/s, every byte checked; {} connects retried (reset by the forwarded port before any data)",
                     r.conns,
                     r.bytes >> 20,
                     r.elapsed.as_secs_f64(),
-                    r.mib_per_s()
+                    r.mib_per_s(),
+                    r.connect_retries
                 )
             })
             .map_err(|e| format!("{e}{}", g.tail()));

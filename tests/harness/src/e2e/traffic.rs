@@ -61,8 +61,12 @@ pub struct TcpReport {
     pub conns: usize,
     /// Bytes sent (and received back) over all connections.
     pub bytes: u64,
-    /// Wall time from the first connect to the last byte checked.
+    /// Wall time of the bulk transfer: from all connections open (each
+    /// with its first byte echoed) to the last byte checked.
     pub elapsed: Duration,
+    /// Connects retried because the forwarded port reset them before any
+    /// data (see [`establish`]).
+    pub connect_retries: u32,
 }
 
 impl TcpReport {
@@ -88,29 +92,60 @@ fn connect(addr: SocketAddr, limit: Duration) -> Result<TcpStream, String> {
     }
 }
 
+/// Opens connection `conn` and checks that its first byte comes back, so
+/// that the connection is known to reach the server before the bulk
+/// transfer starts. A reset or EOF before that byte is retried (up to 8
+/// tries): QEMU's user networking listens on forwarded host ports with a
+/// backlog of 1, and under a burst of connects the host kernel drops the
+/// overflow before slirp ever forwards it to the guest. Returns the stream
+/// and the number of retries.
+fn establish(addr: SocketAddr, conn: u64, seed: u64) -> Result<(TcpStream, u32), String> {
+    let mut last = String::new();
+    for attempt in 0..8u32 {
+        let mut s = connect(addr, Duration::from_secs(30))?;
+        let _ = s.set_nodelay(true);
+        s.set_read_timeout(Some(Duration::from_secs(60)))
+            .map_err(|e| e.to_string())?;
+        let first = pattern_byte(seed, conn, 0);
+        let mut b = [0u8; 1];
+        match s.write_all(&[first]).and_then(|()| s.read(&mut b)) {
+            Ok(1) if b[0] == first => return Ok((s, attempt)),
+            Ok(1) => {
+                return Err(format!(
+                    "conn {conn}: byte 0 is {:#04x}, expected {first:#04x}",
+                    b[0]
+                ))
+            }
+            Ok(_) => last = format!("conn {conn}: EOF before the first byte"),
+            Err(e) => last = format!("conn {conn}: first byte: {e}"),
+        }
+        thread::sleep(Duration::from_millis(100 << attempt.min(4)));
+    }
+    Err(format!("{last} (8 tries)"))
+}
+
 /// Moves `bytes` through one echo connection: a writer thread sends the
 /// pattern then shuts down its side; this thread reads the echo, checks
 /// every byte, and expects EOF right after the last one.
 fn one_connection(
-    addr: SocketAddr,
+    s: TcpStream,
+    start: u64,
     conn: u64,
     bytes: u64,
     seed: u64,
     io_timeout: Duration,
     moved: &AtomicU64,
 ) -> Result<(), String> {
-    let s = connect(addr, Duration::from_secs(30))?;
     s.set_read_timeout(Some(io_timeout))
         .map_err(|e| e.to_string())?;
     s.set_write_timeout(Some(io_timeout))
         .map_err(|e| e.to_string())?;
-    let _ = s.set_nodelay(true);
     let mut w = s.try_clone().map_err(|e| e.to_string())?;
     let writer = thread::Builder::new()
         .stack_size(128 * 1024)
         .spawn(move || -> Result<(), String> {
             let mut buf = vec![0u8; 32 * 1024];
-            let mut off = 0u64;
+            let mut off = start;
             while off < bytes {
                 let n = (bytes - off).min(buf.len() as u64) as usize;
                 fill(&mut buf[..n], seed, conn, off);
@@ -124,7 +159,7 @@ fn one_connection(
         .map_err(|e| format!("spawning a writer: {e}"))?;
     let mut r = s;
     let mut buf = vec![0u8; 32 * 1024];
-    let mut off = 0u64;
+    let mut off = start;
     let result = loop {
         match r.read(&mut buf) {
             Ok(0) if off == bytes => break Ok(()),
@@ -175,17 +210,34 @@ pub fn tcp_echo(
     io_timeout: Duration,
 ) -> Result<TcpReport, String> {
     let moved = AtomicU64::new(0);
-    let start = Instant::now();
     let conns64 = conns as u64;
+    let share = |c: u64| total / conns64 + u64::from(c < total % conns64);
+    // All connections are opened (and each proven by its first byte) before
+    // any bulk data moves, so that all of them are open at once.
+    let mut streams = Vec::with_capacity(conns);
+    let mut retries = 0u32;
+    for c in 0..conns64 {
+        if share(c) == 0 {
+            streams.push((connect(addr, Duration::from_secs(30))?, 0));
+            continue;
+        }
+        let (st, r) = establish(addr, c, seed)?;
+        retries += r;
+        moved.fetch_add(1, Ordering::Relaxed);
+        streams.push((st, 1));
+    }
+    let start = Instant::now();
     let errors: Vec<String> = thread::scope(|sc| {
-        let handles: Vec<_> = (0..conns64)
-            .map(|c| {
-                let share = total / conns64 + u64::from(c < total % conns64);
+        let handles: Vec<_> = streams
+            .into_iter()
+            .zip(0..conns64)
+            .map(|((st, from), c)| {
                 let moved = &moved;
+                let bytes = share(c);
                 thread::Builder::new()
                     .stack_size(256 * 1024)
                     .spawn_scoped(sc, move || {
-                        one_connection(addr, c, share, seed, io_timeout, moved)
+                        one_connection(st, from, c, bytes, seed, io_timeout, moved)
                     })
             })
             .collect();
@@ -218,6 +270,7 @@ pub fn tcp_echo(
         conns,
         bytes: total,
         elapsed,
+        connect_retries: retries,
     })
 }
 
