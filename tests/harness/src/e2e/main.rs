@@ -3,7 +3,7 @@
 //! tap device in a namespace this test creates) and driven from the host
 //! across the virtual NIC. Neighbours: [`guest`] (processes and consoles),
 //! [`traffic`] (TCP/UDP clients, byte patterns), [`http`] (host file
-//! server), [`netns`] (the tap test's namespace), [`bench`] (`--bench`:
+//! server), [`netns`] (the tap test's namespace), [`bench`](mod@bench) (`--bench`:
 //! TCP throughput against the host and idle CPU, for `make bench`).
 //!
 //! Usage: `e2e [--native] [--timeout SECS] [--list] [FILTER...]`, or
