@@ -103,3 +103,36 @@ pub(crate) fn read_iovecs(cx: &mut Cx<'_>, addr: UserAddr, cnt: i32) -> SysResul
     }
     Ok(out)
 }
+
+/// Installs two new files as fds and writes their numbers to the
+/// program's `int[2]` at `out` (pipe2(2), socketpair(2)). The fds exist
+/// only once the array is written: EMFILE or EFAULT leaves none behind
+/// (fs/pipe.c `do_pipe2`, net/socket.c `__sys_socketpair`).
+///
+/// # Errors
+/// EMFILE, EFAULT.
+pub(crate) fn install_pair(
+    cx: &mut Cx<'_>,
+    x: alloc::sync::Arc<dyn crate::fd::FileOps>,
+    y: alloc::sync::Arc<dyn crate::fd::FileOps>,
+    fdflags: crate::fd::FdFlags,
+    out: UserAddr,
+) -> SysResult<u64> {
+    let fx = cx.st.fds.insert(x, fdflags)?;
+    let fy = match cx.st.fds.insert(y, fdflags) {
+        Ok(fd) => fd,
+        Err(e) => {
+            let _ = cx.st.fds.remove(fx);
+            return Err(e);
+        }
+    };
+    let mut b = [0u8; 8];
+    b[..4].copy_from_slice(&fx.get().to_le_bytes());
+    b[4..].copy_from_slice(&fy.get().to_le_bytes());
+    if let Err(e) = cx.copy_out(out, &b) {
+        let _ = cx.st.fds.remove(fx);
+        let _ = cx.st.fds.remove(fy);
+        return Err(e);
+    }
+    Ok(0)
+}

@@ -36,23 +36,7 @@ fn pipe2(cx: &mut Cx<'_>, out: UserAddr, flags: u32) -> SysResult<u64> {
     let fdflags = FdFlags::from_open_flags(flags);
     let r: Arc<dyn FileOps> = r;
     let w: Arc<dyn FileOps> = w;
-    let rfd = cx.st.fds.insert(r, fdflags)?;
-    let wfd = match cx.st.fds.insert(w, fdflags) {
-        Ok(fd) => fd,
-        Err(e) => {
-            let _ = cx.st.fds.remove(rfd);
-            return Err(e);
-        }
-    };
-    let mut b = [0u8; 8];
-    b[..4].copy_from_slice(&rfd.get().to_le_bytes());
-    b[4..].copy_from_slice(&wfd.get().to_le_bytes());
-    if let Err(e) = cx.copy_out(out, &b) {
-        let _ = cx.st.fds.remove(rfd);
-        let _ = cx.st.fds.remove(wfd);
-        return Err(e);
-    }
-    Ok(0)
+    crate::sys::install_pair(cx, r, w, fdflags, out)
 }
 
 /// `F_SETPIPE_SZ` (linux/fcntl.h: F_LINUX_SPECIFIC_BASE + 7).

@@ -108,23 +108,7 @@ pub(crate) fn sys_socketpair(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
         bail!(EPROTONOSUPPORT, "AF_UNIX protocol other than 0");
     }
     let (x, y) = crate::net::unix::pair(&cx.st.waits, ty, nonblock, ucred(cx))?;
-    let fx = cx.st.fds.insert(x, fdflags)?;
-    let fy = match cx.st.fds.insert(y, fdflags) {
-        Ok(fd) => fd,
-        Err(e) => {
-            let _ = cx.st.fds.remove(fx);
-            return Err(e);
-        }
-    };
-    let mut b = [0u8; 8];
-    b[..4].copy_from_slice(&fx.get().to_le_bytes());
-    b[4..].copy_from_slice(&fy.get().to_le_bytes());
-    if let Err(e) = cx.copy_out(out, &b) {
-        let _ = cx.st.fds.remove(fx);
-        let _ = cx.st.fds.remove(fy);
-        return Err(e);
-    }
-    Ok(0)
+    crate::sys::install_pair(cx, x, y, fdflags, out)
 }
 
 /// Returns the open file at argument `i` and checks that it is a socket.
