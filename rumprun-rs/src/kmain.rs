@@ -295,6 +295,14 @@ impl Phases {
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    // A panic while reporting a panic (the backtrace's symbol lookup may
+    // allocate, and an exhausted heap panics again) must not loop: report
+    // the second one in a line and stop the VM.
+    static PANICKING: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+    if PANICKING.swap(true, core::sync::atomic::Ordering::SeqCst) {
+        kprintln!("KERNEL PANIC while reporting a panic: {}", info);
+        exit_vm(STATUS_KERNEL_PANIC)
+    }
     kprintln!("KERNEL PANIC: {}", info);
     let rbp: u64;
     // SAFETY: reads the frame pointer register only.
