@@ -25,6 +25,24 @@
 //! - [`fuzz_receive`] feeds arbitrary frames through a NIC into the stack
 //!   and the socket calls (the fuzz target's entry point).
 
+/// Returns `(protocol state, options, domain)` of entry `id` of a
+/// `Stack` when it is of protocol `$proto` (`Tcp` or `Udp`), else returns
+/// ENOTSOCK from the caller (a stale entry; cannot happen for a live
+/// object). Defined before the modules so `tcp` and `udp` can use it.
+macro_rules! entry_of {
+    ($s:expr, $id:expr, $proto:ident) => {
+        match $s.entries.get_mut(&$id) {
+            Some(super::stack::Entry {
+                proto: Proto::$proto(state),
+                opts,
+                domain,
+                ..
+            }) => (state, opts, *domain),
+            _ => return err(Errno::ENOTSOCK, "stale inet socket"),
+        }
+    };
+}
+
 mod config;
 mod device;
 mod endpoint;

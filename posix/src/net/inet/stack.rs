@@ -223,6 +223,19 @@ pub(super) struct PortUse {
     pub listening: bool,
 }
 
+impl PortUse {
+    /// A bind(2) or connect(2)'s implicit bind: not (yet) listening.
+    pub fn bound(id: u64, bind: Bind, reuseaddr: bool, reuseport: bool) -> PortUse {
+        PortUse {
+            id,
+            bind,
+            reuseaddr,
+            reuseport,
+            listening: false,
+        }
+    }
+}
+
 /// Everything behind the [`Net`] lock.
 pub(super) struct Stack {
     /// The interfaces.

@@ -256,19 +256,10 @@ impl Bind {
     }
 }
 
-/// Returns the TCP state of entry `id`, or EBADF-like ENOTSOCK if the
-/// entry is gone or not TCP (cannot happen for a live object).
+/// Returns the TCP state of entry `id` (see `entry_of!` in inet/mod.rs).
 macro_rules! tcp_of {
     ($s:expr, $id:expr) => {
-        match $s.entries.get_mut(&$id) {
-            Some(super::stack::Entry {
-                proto: Proto::Tcp(t),
-                opts,
-                domain,
-                ..
-            }) => (t, opts, *domain),
-            _ => return err(Errno::ENOTSOCK, "stale inet socket"),
-        }
+        entry_of!($s, $id, Tcp)
     };
 }
 
@@ -302,13 +293,7 @@ impl Stack {
         let port = self.take_port(
             PROTO_TCP,
             port,
-            PortUse {
-                id,
-                bind,
-                reuseaddr,
-                reuseport,
-                listening: false,
-            },
+            PortUse::bound(id, bind, reuseaddr, reuseport),
         )?;
         let (t, _, _) = tcp_of!(self, id);
         t.bound = Some((bind, port));
@@ -462,17 +447,8 @@ impl Stack {
                     v4: true,
                     v6: true,
                 };
-                let p = self.take_port(
-                    PROTO_TCP,
-                    0,
-                    PortUse {
-                        id,
-                        bind,
-                        reuseaddr,
-                        reuseport,
-                        listening: false,
-                    },
-                )?;
+                let p =
+                    self.take_port(PROTO_TCP, 0, PortUse::bound(id, bind, reuseaddr, reuseport))?;
                 let (t, _, _) = tcp_of!(self, id);
                 t.bound = Some((bind, p));
                 (None, p)

@@ -69,17 +69,10 @@ fn accepts(b: Option<&Bind>, peer: Option<IpEndpoint>, from: IpEndpoint) -> bool
     b.is_none_or(|b| b.covers_version(from.addr)) && peer.is_none_or(|p| p == from)
 }
 
+/// Returns the UDP state of entry `id` (see `entry_of!` in inet/mod.rs).
 macro_rules! udp_of {
     ($s:expr, $id:expr) => {
-        match $s.entries.get_mut(&$id) {
-            Some(super::stack::Entry {
-                proto: Proto::Udp(u),
-                opts,
-                domain,
-                ..
-            }) => (u, opts, *domain),
-            _ => return err(Errno::ENOTSOCK, "stale inet socket"),
-        }
+        entry_of!($s, $id, Udp)
     };
 }
 
@@ -114,13 +107,7 @@ impl Stack {
         let port = self.take_port(
             PROTO_UDP,
             port,
-            PortUse {
-                id,
-                bind,
-                reuseaddr,
-                reuseport,
-                listening: false,
-            },
+            PortUse::bound(id, bind, reuseaddr, reuseport),
         )?;
         let mut socks = Vec::new();
         for (w, r, t) in bufs {
