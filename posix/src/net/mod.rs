@@ -10,7 +10,7 @@
 
 pub mod device;
 
-pub use device::{NetDevice, Offload};
+pub use device::{NetDevice, Offload, RxChecksum, RxFrame, TxChecksum};
 pub mod addr;
 pub mod inet;
 pub mod socket;

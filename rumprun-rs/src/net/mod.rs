@@ -20,7 +20,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use drivers::pci::{self, command, Bar, Bdf, ConfigSpace};
 use drivers::virtio_mmio;
 use drivers::virtio_pci::{self, MSIX_ENTRY_SIZE};
-use posix::net::NetDevice;
+use posix::net::{NetDevice, Offload, RxFrame, TxChecksum};
 use spin::{Mutex, Once};
 use virtio_drivers::device::net::VirtIONetRaw;
 use virtio_drivers::transport::pci::bus::{DeviceFunction, PciRoot};
@@ -58,14 +58,17 @@ impl NetDevice for Handle {
     fn mtu(&self) -> usize {
         self.0.lock().mtu()
     }
-    fn receive(&mut self) -> Option<alloc::vec::Vec<u8>> {
+    fn offload(&self) -> Offload {
+        self.0.lock().offload()
+    }
+    fn receive(&mut self) -> Option<RxFrame> {
         self.0.lock().receive()
     }
     fn can_transmit(&mut self) -> bool {
         self.0.lock().can_transmit()
     }
-    fn transmit(&mut self, frame: &[u8]) -> bool {
-        self.0.lock().transmit(frame)
+    fn transmit(&mut self, frame: &[u8], csum: Option<TxChecksum>) -> bool {
+        self.0.lock().transmit(frame, csum)
     }
 }
 

@@ -16,7 +16,7 @@ use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use posix::net::NetDevice;
+use posix::net::{NetDevice, RxFrame, TxChecksum};
 use virtio_drivers::device::net::VirtIONetRaw;
 use virtio_drivers::transport::SomeTransport;
 
@@ -112,7 +112,7 @@ impl NetDevice for VirtioNic {
         MTU
     }
 
-    fn receive(&mut self) -> Option<Vec<u8>> {
+    fn receive(&mut self) -> Option<RxFrame> {
         loop {
             let token = self.raw.poll_receive()?;
             let mut buf = self.rx.get_mut(usize::from(token)).and_then(Option::take)?;
@@ -124,7 +124,7 @@ impl NetDevice for VirtioNic {
                 .map(<[u8]>::to_vec);
             self.post_rx(buf);
             if let Some(f) = frame {
-                return Some(f);
+                return Some(RxFrame::unverified(f));
             }
         }
     }
@@ -134,7 +134,7 @@ impl NetDevice for VirtioNic {
         self.raw.can_send()
     }
 
-    fn transmit(&mut self, frame: &[u8]) -> bool {
+    fn transmit(&mut self, frame: &[u8], _csum: Option<TxChecksum>) -> bool {
         self.reclaim_tx();
         if frame.len() > MAX_FRAME || !self.raw.can_send() {
             return false;

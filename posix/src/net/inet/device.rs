@@ -140,7 +140,7 @@ impl phy::TxToken for NicTx<'_> {
         let mut buf = vec![0; len];
         let r = f(&mut buf);
         // A full device queue drops the frame; TCP retransmits.
-        let _ = self.0.transmit(&buf);
+        let _ = self.0.transmit(&buf, None);
         r
     }
 }

@@ -16,7 +16,7 @@ use super::object::InetSocket;
 use super::stack::Net;
 use crate::net::addr::SockAddr;
 use crate::net::socket::{AF_INET, AF_INET6, SOCK_DGRAM, SOCK_STREAM};
-use crate::net::{MsgFlags, NetDevice, Shutdown, Socket};
+use crate::net::{MsgFlags, NetDevice, RxFrame, Shutdown, Socket, TxChecksum};
 use crate::vfs::etc::EtcConfig;
 use crate::wait::WaitHub;
 
@@ -32,13 +32,13 @@ impl NetDevice for FuzzNic {
     fn mtu(&self) -> usize {
         1500
     }
-    fn receive(&mut self) -> Option<Vec<u8>> {
-        self.rx.lock().pop_front()
+    fn receive(&mut self) -> Option<RxFrame> {
+        self.rx.lock().pop_front().map(RxFrame::unverified)
     }
     fn can_transmit(&mut self) -> bool {
         true
     }
-    fn transmit(&mut self, _frame: &[u8]) -> bool {
+    fn transmit(&mut self, _frame: &[u8], _csum: Option<TxChecksum>) -> bool {
         true
     }
 }

@@ -410,6 +410,7 @@ impl Stack {
                 let Some(f) = n.ifc.dev.dev.receive() else {
                     break;
                 };
+                let f = f.data;
                 if !self.admit(Which::Nic, &f) {
                     continue;
                 }

@@ -20,7 +20,7 @@ use smoltcp::wire::{
 use spin::Mutex;
 
 use super::*;
-use crate::net::{MsgFlags, NetDevice};
+use crate::net::{MsgFlags, NetDevice, RxFrame, TxChecksum};
 
 /// Frames in flight both ways.
 #[derive(Default)]
@@ -48,13 +48,13 @@ impl NetDevice for FakeNic {
     fn mtu(&self) -> usize {
         1500
     }
-    fn receive(&mut self) -> Option<Vec<u8>> {
-        self.0.lock().to_guest.pop_front()
+    fn receive(&mut self) -> Option<RxFrame> {
+        self.0.lock().to_guest.pop_front().map(RxFrame::unverified)
     }
     fn can_transmit(&mut self) -> bool {
         true
     }
-    fn transmit(&mut self, frame: &[u8]) -> bool {
+    fn transmit(&mut self, frame: &[u8], _csum: Option<TxChecksum>) -> bool {
         self.0.lock().from_guest.push_back(frame.to_vec());
         true
     }
