@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing rumprun-rs needs on a Debian 12
 # (bookworm) machine: QEMU, gcc + musl, make, autoconf (rumprun-cc's
-# configure test), a deb-src entry (the ports tree fetches sources with
+# configure test), ethtool (the e2e tap test turns the tap device's
+# transmit checksumming off), a deb-src entry (the ports tree fetches sources with
 # `apt-get source`) and the Rust targets. Idempotent and non-interactive:
 # it installs only what is missing and prints nothing when nothing is.
 # Usage: scripts/setup.sh [--quiet]
@@ -19,7 +20,7 @@ if [[ $(id -u) != 0 ]]; then
 	if command -v sudo >/dev/null; then sudo=(sudo -n); fi
 fi
 
-packages=(qemu-system-x86 musl-tools musl-dev gcc libc6-dev make autoconf dpkg-dev ca-certificates)
+packages=(qemu-system-x86 musl-tools musl-dev gcc libc6-dev make autoconf dpkg-dev ca-certificates ethtool)
 missing=()
 for p in "${packages[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -3,7 +3,7 @@
 //! [`NetFlags`] merged into the image's `rumprun_config::net::NetConfig`,
 //! the NIC backend ([`NetMode`]: QEMU user networking, a tap device, or
 //! none), port forwards (`-p`, [`PortForward`]) and the QEMU arguments they
-//! become ([`qemu_args`]), plus the checks made before boot (a host port
+//! become ([`qemu_args`], with `--no-offload`), plus the checks made before boot (a host port
 //! already in use, a missing tap device). Values are parsed by
 //! `rumprun_config::net`, so the launcher and the kernel agree on them.
 
@@ -437,12 +437,17 @@ pub fn check_forwards(mode: &NetMode, fwds: &[PortForward]) -> Result<(), NetArg
 /// `net` is the guest's effective configuration: with a static IPv4
 /// address, QEMU's user network is moved to that subnet, or the /24 around
 /// a smaller one (`net=`, `host=` for the gateway), and forwards go to that address rather than slirp's
-/// default guest 10.0.2.15.
+/// default guest 10.0.2.15. `no_offload` (`--no-offload`) turns the
+/// device's checksum offload off in both directions (`csum=off` hides
+/// VIRTIO_NET_F_CSUM, `guest_csum=off` VIRTIO_NET_F_GUEST_CSUM; virtio 1.2
+/// §5.1.3), so the guest computes and checks every checksum itself, as
+/// `ethtool -K IF tx off rx off` does on Linux.
 pub fn qemu_args(
     mode: &NetMode,
     fwds: &[PortForward],
     machine: Machine,
     net: &NetConfig,
+    no_offload: bool,
 ) -> Vec<String> {
     let mut backend = match mode {
         NetMode::None => return Vec::new(),
@@ -481,11 +486,18 @@ pub fn qemu_args(
         Machine::Q35 => "virtio-net-pci",
         Machine::Microvm => "virtio-net-device",
     };
+    // Both device models take the two properties; with user networking
+    // (no vnet header) QEMU offers neither feature anyway.
+    let offload = if no_offload {
+        ",csum=off,guest_csum=off"
+    } else {
+        ""
+    };
     vec![
         "-netdev".into(),
         backend,
         "-device".into(),
-        format!("{device},netdev={NETDEV_ID}"),
+        format!("{device},netdev={NETDEV_ID}{offload}"),
     ]
 }
 

@@ -225,19 +225,26 @@ fn qemu_arguments_per_backend_and_machine() {
     let dhcp = NetConfig::default();
     let fs = [fwd("8080:80"), fwd("127.0.0.1:5353:53/udp")];
     assert_eq!(
-        qemu_args(&NetMode::User, &fs, Machine::Q35, &dhcp).join(" "),
+        qemu_args(&NetMode::User, &fs, Machine::Q35, &dhcp, false).join(" "),
         "-netdev user,id=n0,hostfwd=tcp::8080-:80,hostfwd=udp:127.0.0.1:5353-:53 \
          -device virtio-net-pci,netdev=n0"
     );
     assert_eq!(
-        qemu_args(&NetMode::User, &[], Machine::Microvm, &dhcp).join(" "),
+        qemu_args(&NetMode::User, &[], Machine::Microvm, &dhcp, false).join(" "),
         "-netdev user,id=n0 -device virtio-net-device,netdev=n0"
     );
     assert_eq!(
-        qemu_args(&NetMode::Tap("tap0".into()), &[], Machine::Microvm, &dhcp).join(" "),
+        qemu_args(
+            &NetMode::Tap("tap0".into()),
+            &[],
+            Machine::Microvm,
+            &dhcp,
+            false
+        )
+        .join(" "),
         "-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-device,netdev=n0"
     );
-    assert!(qemu_args(&NetMode::None, &[], Machine::Q35, &dhcp).is_empty());
+    assert!(qemu_args(&NetMode::None, &[], Machine::Q35, &dhcp, false).is_empty());
     // A static address moves slirp's network and receives the forwards.
     let st = NetConfig {
         ipv4: Ipv4Mode::Static {
@@ -248,7 +255,7 @@ fn qemu_arguments_per_backend_and_machine() {
         ..Default::default()
     };
     assert_eq!(
-        qemu_args(&NetMode::User, &fs[..1], Machine::Q35, &st).join(" "),
+        qemu_args(&NetMode::User, &fs[..1], Machine::Q35, &st, false).join(" "),
         "-netdev user,id=n0,net=192.168.76.0/24,host=192.168.76.1,\
          hostfwd=tcp::8080-192.168.76.9:80 -device virtio-net-pci,netdev=n0"
     );
@@ -262,12 +269,12 @@ fn qemu_arguments_per_backend_and_machine() {
         ..Default::default()
     };
     assert_eq!(
-        qemu_args(&NetMode::User, &[], Machine::Microvm, &small)[1],
+        qemu_args(&NetMode::User, &[], Machine::Microvm, &small, false)[1],
         "user,id=n0,net=172.16.5.0/24,host=172.16.5.46"
     );
     // On a tap device the static address is the guest's business only.
     assert_eq!(
-        qemu_args(&NetMode::Tap("t".into()), &[], Machine::Q35, &st)[1],
+        qemu_args(&NetMode::Tap("t".into()), &[], Machine::Q35, &st, false)[1],
         "tap,id=n0,ifname=t,script=no,downscript=no"
     );
 }
@@ -317,4 +324,33 @@ fn a_missing_tap_device_says_how_to_create_it() {
          `sudo ip tuntap add dev rr9 mode tap user $USER && sudo ip link set rr9 up`"
     );
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn no_offload_turns_checksum_offload_off_on_each_machine() {
+    let dhcp = NetConfig::default();
+    let tap = NetMode::Tap("rrtap0".into());
+    for (machine, device) in [
+        (Machine::Q35, "virtio-net-pci"),
+        (Machine::Microvm, "virtio-net-device"),
+    ] {
+        assert_eq!(
+            qemu_args(&tap, &[], machine, &dhcp, true).join(" "),
+            format!(
+                "-netdev tap,id=n0,ifname=rrtap0,script=no,downscript=no \
+                 -device {device},netdev=n0,csum=off,guest_csum=off"
+            )
+        );
+        // User networking offers no offload, but the flag still says so.
+        assert_eq!(
+            qemu_args(&NetMode::User, &[fwd("8080:80")], machine, &dhcp, true)[3],
+            format!("{device},netdev=n0,csum=off,guest_csum=off")
+        );
+        // By default the device offers what its backend can.
+        assert_eq!(
+            qemu_args(&tap, &[], machine, &dhcp, false)[3],
+            format!("{device},netdev=n0")
+        );
+    }
+    assert!(qemu_args(&NetMode::None, &[], Machine::Q35, &dhcp, true).is_empty());
 }

@@ -65,6 +65,8 @@ pub struct RunOptions {
     pub publish: Vec<PortForward>,
     /// Address flags merged into the image's network settings.
     pub net_flags: NetFlags,
+    /// Hide the NIC's checksum offload from the guest (`--no-offload`).
+    pub no_offload: bool,
     /// Replacement hostname.
     pub hostname: Option<String>,
 }
@@ -230,13 +232,22 @@ pub fn run(
     let memory = opts.memory_mib.unwrap_or(baked.memory_mib);
     check_memory(memory, payload_end)?;
     net::check_forwards(&opts.net, &opts.publish)?;
-    if let (NetMode::None, Some(flag)) = (&opts.net, opts.net_flags.first_flag()) {
-        return Err(NetArgError::FlagWithoutNic(flag).into());
+    if opts.net == NetMode::None {
+        let flag = opts.net_flags.first_flag();
+        if let Some(flag) = flag.or(opts.no_offload.then_some("--no-offload")) {
+            return Err(NetArgError::FlagWithoutNic(flag).into());
+        }
     }
     // The kernel takes the network tokens as the whole configuration, so
     // the flags are merged with the baked settings here.
     let guest_net = opts.net_flags.apply(&baked.net)?;
-    let nic = net::qemu_args(&opts.net, &opts.publish, opts.machine, &guest_net);
+    let nic = net::qemu_args(
+        &opts.net,
+        &opts.publish,
+        opts.machine,
+        &guest_net,
+        opts.no_offload,
+    );
     let overrides = Overrides {
         env: opts.env.clone(),
         args: (!opts.args.is_empty()).then(|| opts.args.clone()),

@@ -476,6 +476,48 @@ fn dry_run_tap_and_none() {
 }
 
 #[test]
+fn dry_run_no_offload_on_each_machine() {
+    let dir = tempdir("run");
+    let img = image(&dir);
+    for (machine, device) in [
+        (Machine::Microvm, "virtio-net-device"),
+        (Machine::Q35, "virtio-net-pci"),
+    ] {
+        let opts = RunOptions {
+            image: img.clone(),
+            machine,
+            accel: Some(Accel::Tcg),
+            net: NetMode::Tap("rrtap0".into()),
+            no_offload: true,
+            dry_run: true,
+            ..Default::default()
+        };
+        let (out, _) = dry(&opts, &INTEL);
+        let (nic, _) = nic_and_append(&out);
+        assert_eq!(
+            nic,
+            format!(
+                "-netdev tap,id=n0,ifname=rrtap0,script=no,downscript=no \
+                 -device {device},netdev=n0,csum=off,guest_csum=off"
+            )
+        );
+    }
+    // Without a NIC there is no offload to turn off.
+    let none = RunOptions {
+        image: img,
+        net: NetMode::None,
+        no_offload: true,
+        dry_run: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        dry_err(&none),
+        "--no-offload configures the NIC, and --net none gives the VM no NIC; drop one of them"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn network_misuse_is_refused_before_anything_runs() {
     use crate::net::{parse_publish, Ipv4Flag, NetFlags};
     let dir = tempdir("run");

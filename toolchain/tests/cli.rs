@@ -157,6 +157,7 @@ fn run_help_lists_the_network_flags() {
         "--ip6",
         "--gw6",
         "--hostname",
+        "--no-offload",
     ] {
         assert!(help.contains(flag), "{flag}: {help}");
     }

@@ -107,6 +107,9 @@ struct RunArgs {
     /// Forward a host port to a guest port: HOST:GUEST[/tcp|/udp] or HOSTIP:HOST:GUEST[/udp] (repeatable; --net user only).
     #[arg(short = 'p', long = "publish", value_name = "HOST:GUEST", value_parser = parse_publish)]
     publish: Vec<PortForward>,
+    /// Hide the NIC's checksum offload from the guest (QEMU csum=off,guest_csum=off), to debug checksum problems.
+    #[arg(long)]
+    no_offload: bool,
     /// Hostname the program sees (default: the one baked into the image).
     #[arg(long, value_name = "NAME", value_parser = parse_hostname)]
     hostname: Option<String>,
@@ -202,6 +205,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<u8> {
         net: a.net_mode,
         publish: a.publish,
         net_flags: a.net.into(),
+        no_offload: a.no_offload,
         hostname: a.hostname,
     };
     let accel_env = std::env::var(ACCEL_ENV).ok();
