@@ -91,12 +91,7 @@ impl Stack {
             .cfg
             .mtu
             .map_or(dev_mtu, |m| usize::from(m).clamp(576, dev_mtu));
-        let mut nd = NicDev {
-            dev,
-            mtu,
-            drop_syn: Default::default(),
-            staged: None,
-        };
+        let mut nd = NicDev::new(dev, mtu);
         let mut c = Config::new(HardwareAddress::Ethernet(EthernetAddress(mac)));
         c.random_seed = seed;
         c.slaac = matches!(self.cfg.ipv6, Ipv6Mode::Slaac);

@@ -14,13 +14,13 @@ use alloc::collections::{BTreeSet, VecDeque};
 use alloc::vec;
 use alloc::vec::Vec;
 
-use smoltcp::phy::{self, Checksum, ChecksumCapabilities, Device, DeviceCapabilities, Medium};
+use smoltcp::phy::{self, ChecksumCapabilities, Device, DeviceCapabilities, Medium};
 use smoltcp::time::Instant;
 use smoltcp::wire::{
     EthernetFrame, EthernetProtocol, IpAddress, IpProtocol, Ipv4Packet, Ipv6Packet, TcpPacket,
 };
 
-use crate::net::NetDevice;
+use crate::net::{NetDevice, Offload, RxChecksum, RxFrame};
 
 /// Returns (source address, source port, destination port) of a bare
 /// SYN (SYN without ACK) in an IP packet, if that is what it is.
@@ -130,17 +130,63 @@ pub(super) struct NicDev {
     pub drop_syn: BTreeSet<u16>,
     /// The frame the next `receive` hands to smoltcp.
     pub staged: Option<Vec<u8>>,
+    /// What the device offloads (read once at attach, as smoltcp reads
+    /// the capabilities once per interface).
+    pub offload: Offload,
+    /// Frames dropped by [`NicDev::checksum_ok`] (what smoltcp's own
+    /// check would have dropped silently).
+    pub bad_checksums: u64,
+}
+
+impl NicDev {
+    /// Wraps a device.
+    pub fn new(dev: Box<dyn NetDevice>, mtu: usize) -> NicDev {
+        let offload = dev.offload();
+        NicDev {
+            dev,
+            mtu,
+            drop_syn: BTreeSet::new(),
+            staged: None,
+            offload,
+            bad_checksums: 0,
+        }
+    }
+
+    fn tx(&mut self) -> NicTx<'_> {
+        NicTx {
+            dev: &mut *self.dev,
+            tx_offload: self.offload.tx_checksum,
+        }
+    }
+
+    /// Whether a received frame may go to smoltcp as far as its TCP/UDP
+    /// checksum goes: always when smoltcp checks it, else when the device
+    /// vouched for it or [`super::csum::verify`] does.
+    pub fn checksum_ok(&self, f: &RxFrame) -> bool {
+        !self.offload.rx_checksum
+            || f.checksum == RxChecksum::Verified
+            || super::csum::verify(&f.data)
+    }
 }
 
 /// A transmit slot on the NIC.
-pub(super) struct NicTx<'a>(&'a mut dyn NetDevice);
+pub(super) struct NicTx<'a> {
+    dev: &'a mut dyn NetDevice,
+    /// The device completes TCP/UDP checksums (smoltcp left them 0).
+    tx_offload: bool,
+}
 
 impl phy::TxToken for NicTx<'_> {
     fn consume<R, F: FnOnce(&mut [u8]) -> R>(self, len: usize, f: F) -> R {
         let mut buf = vec![0; len];
         let r = f(&mut buf);
+        let csum = if self.tx_offload {
+            super::csum::request(&mut buf)
+        } else {
+            None
+        };
         // A full device queue drops the frame; TCP retransmits.
-        let _ = self.0.transmit(&buf, None);
+        let _ = self.dev.transmit(&buf, csum);
         r
     }
 }
@@ -151,12 +197,12 @@ impl Device for NicDev {
 
     fn receive(&mut self, _now: Instant) -> Option<(Rx, NicTx<'_>)> {
         let f = self.staged.take()?;
-        Some((Rx(f), NicTx(&mut *self.dev)))
+        Some((Rx(f), self.tx()))
     }
 
     fn transmit(&mut self, _now: Instant) -> Option<NicTx<'_>> {
         if self.dev.can_transmit() {
-            Some(NicTx(&mut *self.dev))
+            Some(self.tx())
         } else {
             None
         }
@@ -167,15 +213,7 @@ impl Device for NicDev {
         caps.medium = Medium::Ethernet;
         // smoltcp's Ethernet MTU counts the 14-byte header.
         caps.max_transmission_unit = self.mtu + 14;
-        // We always compute transmit checksums: `NetDevice::transmit`
-        // carries no per-frame "needs checksum" mark, so tx offload is
-        // not used. Receive checks are skipped when the device did them.
-        let mut c = ChecksumCapabilities::default();
-        if self.dev.offload().rx_checksum {
-            c.tcp = Checksum::Tx;
-            c.udp = Checksum::Tx;
-        }
-        caps.checksum = c;
+        caps.checksum = super::csum::caps(self.offload);
         caps
     }
 }

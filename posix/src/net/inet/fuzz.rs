@@ -16,11 +16,14 @@ use super::object::InetSocket;
 use super::stack::Net;
 use crate::net::addr::SockAddr;
 use crate::net::socket::{AF_INET, AF_INET6, SOCK_DGRAM, SOCK_STREAM};
-use crate::net::{MsgFlags, NetDevice, RxFrame, Shutdown, Socket, TxChecksum};
+use crate::net::{MsgFlags, NetDevice, Offload, RxChecksum, RxFrame, Shutdown, Socket, TxChecksum};
 use crate::vfs::etc::EtcConfig;
 use crate::wait::WaitHub;
 
-/// A NIC fed from a queue, dropping what is sent.
+/// A NIC fed from a queue, dropping what is sent. It offers both
+/// checksum offloads and vouches for every even-length frame, so the
+/// fuzzer reaches smoltcp's parsers past the checksum with arbitrary
+/// segments and also drives `csum::verify` and `csum::request`.
 struct FuzzNic {
     rx: Arc<Mutex<VecDeque<Vec<u8>>>>,
 }
@@ -32,8 +35,20 @@ impl NetDevice for FuzzNic {
     fn mtu(&self) -> usize {
         1500
     }
+    fn offload(&self) -> Offload {
+        Offload {
+            tx_checksum: true,
+            rx_checksum: true,
+        }
+    }
     fn receive(&mut self) -> Option<RxFrame> {
-        self.rx.lock().pop_front().map(RxFrame::unverified)
+        let data = self.rx.lock().pop_front()?;
+        let checksum = if data.len() % 2 == 0 {
+            RxChecksum::Verified
+        } else {
+            RxChecksum::Unverified
+        };
+        Some(RxFrame { data, checksum })
     }
     fn can_transmit(&mut self) -> bool {
         true

@@ -44,6 +44,7 @@ macro_rules! entry_of {
 }
 
 mod config;
+mod csum;
 mod device;
 mod endpoint;
 mod fuzz;

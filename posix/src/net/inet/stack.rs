@@ -410,6 +410,11 @@ impl Stack {
                 let Some(f) = n.ifc.dev.dev.receive() else {
                     break;
                 };
+                // Bad checksums go before anything looks at the frame.
+                if !n.ifc.dev.checksum_ok(&f) {
+                    n.ifc.dev.bad_checksums += 1;
+                    continue;
+                }
                 let f = f.data;
                 if !self.admit(Which::Nic, &f) {
                     continue;

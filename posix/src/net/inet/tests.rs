@@ -3,6 +3,7 @@
 //! smoltcp stack or a fake DHCP server (`tests/nic.rs`), the process hooks
 //! and /etc files (`tests/hooks.rs`). Helpers here.
 
+mod csum;
 mod hooks;
 mod lo_tcp;
 mod lo_udp;

@@ -1,6 +1,8 @@
 //! The NIC path: our stack wired (through a fake `NetDevice`) to a second
 //! smoltcp stack at 10.0.2.2 playing the host — TCP both ways with ARP,
-//! UDP, DHCP from a small DHCP server on that peer, static configuration.
+//! UDP, DHCP from a small DHCP server on that peer, static configuration;
+//! the same with checksum offload, the fake completing and vouching for
+//! checksums as a virtio device does.
 
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
@@ -20,7 +22,7 @@ use smoltcp::wire::{
 use spin::Mutex;
 
 use super::*;
-use crate::net::{MsgFlags, NetDevice, RxFrame, TxChecksum};
+use crate::net::{MsgFlags, NetDevice, Offload, RxChecksum, RxFrame, TxChecksum};
 
 /// Frames in flight both ways.
 #[derive(Default)]
@@ -29,15 +31,67 @@ pub(crate) struct Wire {
     pub to_guest: VecDeque<Vec<u8>>,
     /// Frames the guest sent.
     pub from_guest: VecDeque<Vec<u8>>,
+    /// How each frame for the guest is marked with receive offload (the
+    /// mark is dropped without); it may change the frame, as a device
+    /// handing over a NEEDS_CSUM frame leaves the checksum incomplete, or
+    /// a corrupted one. The frame's number is passed.
+    pub rx_mark: Option<fn(usize, &mut [u8]) -> RxChecksum>,
+    /// Frames received so far.
+    pub received: usize,
+    /// Transmit checksums the fake device completed.
+    pub completed: usize,
+    /// TCP/UDP frames sent without a request although tx offload is on.
+    pub unrequested: usize,
 }
 
 /// Our side of the wire.
-pub(crate) struct FakeNic(Arc<Mutex<Wire>>);
+pub(crate) struct FakeNic(Arc<Mutex<Wire>>, Offload);
 
 impl FakeNic {
     pub fn new() -> (FakeNic, Arc<Mutex<Wire>>) {
+        FakeNic::with_offload(Offload::default())
+    }
+
+    /// A fake that offers `offload`.
+    pub fn with_offload(offload: Offload) -> (FakeNic, Arc<Mutex<Wire>>) {
         let w = Arc::new(Mutex::new(Wire::default()));
-        (FakeNic(w.clone()), w)
+        (FakeNic(w.clone(), offload), w)
+    }
+}
+
+/// The checksum field of an IPv4 TCP/UDP frame (what the tests send).
+fn l4_checksum_at(f: &[u8]) -> Option<usize> {
+    if f.get(12..14)? != [8, 0] {
+        return None;
+    }
+    let start = 14 + usize::from(f.get(14)? & 0xf) * 4;
+    match f.get(23)? {
+        6 => Some(start + 16),
+        17 => Some(start + 6),
+        _ => None,
+    }
+}
+
+/// Marks every TCP/UDP frame Verified and breaks its checksum, as a
+/// NEEDS_CSUM frame arrives with only the pseudo-header sum: a stack that
+/// still checked would never get a segment through.
+fn verified_broken(_n: usize, f: &mut [u8]) -> RxChecksum {
+    match l4_checksum_at(f) {
+        Some(at) => {
+            f[at] ^= 0x5a;
+            RxChecksum::Verified
+        }
+        None => RxChecksum::Unverified,
+    }
+}
+
+/// Marks every other frame as [`verified_broken`] does; the others go
+/// unmarked and intact (the stack checks those itself).
+fn alternate_marks(n: usize, f: &mut [u8]) -> RxChecksum {
+    if n.is_multiple_of(2) {
+        verified_broken(n, f)
+    } else {
+        RxChecksum::Unverified
     }
 }
 
@@ -48,14 +102,37 @@ impl NetDevice for FakeNic {
     fn mtu(&self) -> usize {
         1500
     }
+    fn offload(&self) -> Offload {
+        self.1
+    }
     fn receive(&mut self) -> Option<RxFrame> {
-        self.0.lock().to_guest.pop_front().map(RxFrame::unverified)
+        let mut w = self.0.lock();
+        let mut data = w.to_guest.pop_front()?;
+        let n = w.received;
+        w.received += 1;
+        // A device without receive offload marks nothing.
+        let checksum = match w.rx_mark.map(|mark| mark(n, &mut data)) {
+            Some(c) if self.1.rx_checksum => c,
+            _ => RxChecksum::Unverified,
+        };
+        Some(RxFrame { data, checksum })
     }
     fn can_transmit(&mut self) -> bool {
         true
     }
-    fn transmit(&mut self, frame: &[u8], _csum: Option<TxChecksum>) -> bool {
-        self.0.lock().from_guest.push_back(frame.to_vec());
+    fn transmit(&mut self, frame: &[u8], csum: Option<TxChecksum>) -> bool {
+        let mut w = self.0.lock();
+        let mut f = frame.to_vec();
+        match csum {
+            Some(req) => {
+                assert!(self.1.tx_checksum, "a checksum request without tx offload");
+                super::csum::device_completes(&mut f, req);
+                w.completed += 1;
+            }
+            None if self.1.tx_checksum && l4_checksum_at(&f).is_some() => w.unrequested += 1,
+            None => {}
+        }
+        w.from_guest.push_back(f);
         true
     }
 }
@@ -160,11 +237,49 @@ fn run(t: &T, peer: &mut Peer, ms: u64) {
     }
 }
 
+/// Both offloads.
+const BOTH: Offload = Offload {
+    tx_checksum: true,
+    rx_checksum: true,
+};
+
+/// A NIC offering `offload` and, if that includes receive offload,
+/// marking received frames with `mark`, attached to a stack configured
+/// by `cfg`.
+fn attached(
+    cfg: NetConfig,
+    offload: Offload,
+    mark: fn(usize, &mut [u8]) -> RxChecksum,
+) -> (T, Arc<Mutex<Wire>>) {
+    let t = T::with_cfg(cfg);
+    let (nic, wire) = FakeNic::with_offload(offload);
+    if offload.rx_checksum {
+        wire.lock().rx_mark = Some(mark);
+    }
+    t.net.attach(Box::new(nic), 7, t.hub.now_ns());
+    (t, wire)
+}
+
+/// Checks the offload counters after a test: with tx offload every
+/// TCP/UDP frame was left to the device, without it none was.
+fn check_offload_use(wire: &Arc<Mutex<Wire>>, offload: Offload) {
+    let w = wire.lock();
+    assert_eq!(w.unrequested, 0, "TCP/UDP frames sent with no request");
+    assert_eq!(w.completed > 0, offload.tx_checksum);
+}
+
 #[test]
 fn tcp_both_ways_across_the_nic_every_byte_checked() {
-    let t = T::with_cfg(static_cfg());
-    let (nic, wire) = FakeNic::new();
-    t.net.attach(Box::new(nic), 7, t.hub.now_ns());
+    tcp_both_ways(Offload::default());
+}
+
+#[test]
+fn tcp_both_ways_with_checksum_offload() {
+    tcp_both_ways(BOTH);
+}
+
+fn tcp_both_ways(offload: Offload) {
+    let (t, wire) = attached(static_cfg(), offload, verified_broken);
     let (line, _) = (t.net.poll(t.hub.now_ns()).1, ());
     assert_eq!(
         line.as_deref(),
@@ -236,13 +351,21 @@ fn tcp_both_ways_across_the_nic_every_byte_checked() {
         r.finish_connect().unwrap().unwrap_err().errno,
         Errno::ECONNREFUSED
     );
+    check_offload_use(&wire, offload);
 }
 
 #[test]
 fn udp_across_the_nic() {
-    let t = T::with_cfg(static_cfg());
-    let (nic, wire) = FakeNic::new();
-    t.net.attach(Box::new(nic), 7, t.hub.now_ns());
+    udp_across(Offload::default());
+}
+
+#[test]
+fn udp_with_checksum_offload() {
+    udp_across(BOTH);
+}
+
+fn udp_across(offload: Offload) {
+    let (t, wire) = attached(static_cfg(), offload, alternate_marks);
     let mut peer = Peer::new(&wire, t.hub.now_ns());
     let mut us = udp::Socket::new(
         udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 16], vec![0; 65536]),
@@ -279,6 +402,7 @@ fn udp_across_the_nic() {
         errno(u.send_to(&big, Some(&a4([10, 0, 2, 2], 5353)), MsgFlags::default())),
         Errno::EMSGSIZE
     );
+    check_offload_use(&wire, offload);
 }
 
 /// Answers DHCPDISCOVER with an offer and DHCPREQUEST with an ack
@@ -336,9 +460,16 @@ fn dhcp_server(peer: &mut Peer, h: SocketHandle) -> usize {
 
 #[test]
 fn dhcp_configures_the_nic_hosts_and_resolv_conf() {
-    let t = T::with_cfg(NetConfig::default());
-    let (nic, wire) = FakeNic::new();
-    t.net.attach(Box::new(nic), 7, t.hub.now_ns());
+    dhcp(Offload::default());
+}
+
+#[test]
+fn dhcp_with_checksum_offload() {
+    dhcp(BOTH);
+}
+
+fn dhcp(offload: Offload) {
+    let (t, wire) = attached(NetConfig::default(), offload, alternate_marks);
     assert!(!t.net.ready());
     let mut peer = Peer::new(&wire, t.hub.now_ns());
     let mut s = udp::Socket::new(
@@ -383,6 +514,7 @@ fn dhcp_configures_the_nic_hosts_and_resolv_conf() {
         .unwrap();
     run(&t, &mut peer, 30);
     assert!(l.accept(true).is_ok());
+    check_offload_use(&wire, offload);
 }
 
 #[test]
@@ -634,4 +766,50 @@ fn many_host_connections_echo_across_the_nic() {
         run(&t, &mut peer, 1);
     }
     assert!(got.iter().all(|&g| g == LEN), "{got:?}");
+}
+
+/// Breaks the checksum of frames ending in "broken" (corrupted on the
+/// way) and leaves every frame unmarked.
+fn break_broken(_n: usize, f: &mut [u8]) -> RxChecksum {
+    if let Some(at) = l4_checksum_at(f).filter(|_| f.ends_with(b"broken")) {
+        f[at] ^= 0x5a;
+    }
+    RxChecksum::Unverified
+}
+
+#[test]
+fn unmarked_frames_with_bad_checksums_are_dropped_under_receive_offload() {
+    let rx_only = Offload {
+        tx_checksum: false,
+        rx_checksum: true,
+    };
+    // With receive offload `csum::verify` catches it; without, smoltcp.
+    for offload in [rx_only, Offload::default()] {
+        let (t, wire) = attached(static_cfg(), offload, break_broken);
+        wire.lock().rx_mark = Some(break_broken);
+        let mut peer = Peer::new(&wire, t.hub.now_ns());
+        let u = t.udp4();
+        u.bind_to(&a4([0; 4], 5353)).unwrap();
+        let mut us = udp::Socket::new(
+            udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 4], vec![0; 4096]),
+            udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 4], vec![0; 4096]),
+        );
+        us.bind(53).unwrap();
+        let uh = peer.set.add(us);
+        let to_us = (IpAddress::v4(10, 0, 2, 15), 5353);
+        for msg in [&b"broken"[..], b"intact"] {
+            peer.set
+                .get_mut::<udp::Socket>(uh)
+                .send_slice(msg, to_us)
+                .unwrap();
+            run(&t, &mut peer, 5);
+        }
+        let mut got = Vec::new();
+        let mut b = [0u8; 16];
+        while let Ok(r) = u.recv(&mut b, MsgFlags::default()) {
+            got.push(b[..r.len].to_vec());
+        }
+        assert_eq!(got, vec![b"intact".to_vec()], "offload {offload:?}");
+        assert!(wire.lock().received >= 3, "ARP and both datagrams");
+    }
 }
