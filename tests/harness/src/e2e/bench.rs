@@ -2,9 +2,13 @@
 //! bench`. The same echo program (tests/e2e/echo_server.c, one binary)
 //! moves 256 MiB over one connection twice: in the unikernel, reached
 //! through `rumprun run -p` (QEMU user networking), and on the host over
-//! loopback; the report gives both rates and their ratio. Then a fresh
-//! unikernel listens idle for 10 s while the CPU time of `rumprun` and its
-//! QEMU child is read from /proc/PID/stat. Writes a markdown report.
+//! loopback; the report gives both rates and their ratio. Then two
+//! unikernels on tap devices ([`TapGuest`]), one with checksum offload in
+//! use and one with `--no-offload`, each echo 128 MiB over one connection
+//! twice (order on, off, off, on) to a client inside their namespace: the
+//! ratio of the mean rates is what offload buys. Then a fresh unikernel
+//! listens idle for 10 s while the CPU time of `rumprun` and its QEMU child
+//! is read from /proc/PID/stat. Writes a markdown report.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,11 +17,14 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::guest::{children, cpu_ticks};
+use crate::tap::{client_secs, TapGuest};
 use crate::traffic::{tcp_echo, TcpReport};
 use crate::{build, Env};
 
 /// Bytes each throughput run moves (each way).
 const BENCH_BYTES: u64 = 256 * 1024 * 1024;
+/// Bytes each tap throughput run moves (each way).
+const TAP_BYTES: u64 = 128 * 1024 * 1024;
 /// Length of the idle CPU sample.
 const IDLE_SECS: u64 = 10;
 
@@ -39,6 +46,51 @@ fn throughput(env: &Env, tag: &str) -> Result<TcpReport, String> {
         .map_err(|e| format!("{e}{}", g.tail()));
     g.stop();
     r
+}
+
+/// Rates (MiB/s) of the tap runs with checksum offload on and off.
+struct TapRates {
+    on: Vec<f64>,
+    off: Vec<f64>,
+}
+
+/// Returns the mean of `v`.
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len().max(1) as f64
+}
+
+/// Boots the echo server on two tap devices, with offload and with
+/// `--no-offload` (checking the kernel's report of each), and moves
+/// TAP_BYTES over one connection to each twice, in the order on, off, off,
+/// on, so that a drift in the host's load touches both sides alike.
+fn tap_offload(env: &Env) -> Result<TapRates, String> {
+    let on = TapGuest::boot(env, "bench-on", &[])?;
+    on.offload("tx rx")?;
+    let off = TapGuest::boot(env, "bench-off", &["--no-offload"])?;
+    off.offload("none")?;
+    let limit = Duration::from_secs(900);
+    let mut rates = TapRates {
+        on: Vec::new(),
+        off: Vec::new(),
+    };
+    for g in [&on, &off] {
+        g.client(1, 1 << 20, limit)?; // warm-up
+    }
+    for (g, is_on) in [(&on, true), (&off, false), (&off, false), (&on, true)] {
+        let line = g.client(1, TAP_BYTES, limit)?;
+        let secs = client_secs(&line).ok_or_else(|| format!("no seconds in '{line}'"))?;
+        let rate = TAP_BYTES as f64 / (1024.0 * 1024.0) / secs.max(1e-9);
+        eprintln!(
+            "bench:   {}: {rate:.1} MiB/s",
+            if is_on { "offload on" } else { "--no-offload" }
+        );
+        if is_on {
+            rates.on.push(rate);
+        } else {
+            rates.off.push(rate);
+        }
+    }
+    Ok(rates)
 }
 
 /// Boots a listening unikernel and returns the CPU percentage (of one
@@ -94,6 +146,8 @@ pub fn run(workspace: &Path, target: &Path, report: Option<&Path>) -> Result<(),
     let host = throughput(&native, "host");
     eprintln!("bench: unikernel over -p, 256 MiB ...");
     let guest = throughput(&uk, "unikernel");
+    eprintln!("bench: tap, checksum offload on vs --no-offload, 4 x 128 MiB ...");
+    let tap = tap_offload(&uk);
     eprintln!("bench: idle unikernel, {IDLE_SECS} s ...");
     let idle = idle_cpu(&uk);
     let cell = |r: &Result<TcpReport, String>| match r {
@@ -107,6 +161,19 @@ pub fn run(workspace: &Path, target: &Path, report: Option<&Path>) -> Result<(),
     let ratio = match (&guest, &host) {
         (Ok(g), Ok(h)) => format!("{:.4}", g.mib_per_s() / h.mib_per_s()),
         _ => "n/a".into(),
+    };
+    let rates = |v: &[f64]| {
+        let each: Vec<String> = v.iter().map(|r| format!("{r:.1}")).collect();
+        format!("{} MiB/s (mean {:.1})", each.join(", "), mean(v))
+    };
+    let tap_row = match &tap {
+        Ok(t) => format!(
+            "| {} | {} | {:.3} |",
+            rates(&t.on),
+            rates(&t.off),
+            mean(&t.on) / mean(&t.off)
+        ),
+        Err(e) => format!("| failed ({}) | | n/a |", e.lines().next().unwrap_or("")),
     };
     let idle_cell = match &idle {
         Ok((pct, d)) => format!("{pct:.2} % of one core ({d})"),
@@ -122,6 +189,16 @@ pub fn run(workspace: &Path, target: &Path, report: Option<&Path>) -> Result<(),
          | measure | unikernel | host | ratio (unikernel / host) |\n\
          | --- | --- | --- | --- |\n\
          | TCP echo, 256 MiB each way | {g} | {h} | {ratio} |\n\n\
+         Checksum offload: the same binary on a tap device in a network\n\
+         namespace (`--net tap:rrtap0`, static address, the client inside the\n\
+         namespace), one connection echoing 128 MiB each way (every byte\n\
+         checked), two runs per side in the order on, off, off, on. Offload on:\n\
+         the kernel reports `checksum offload: tx rx` (VIRTIO_NET_F_CSUM and\n\
+         GUEST_CSUM negotiated); `--no-offload` (csum=off,guest_csum=off):\n\
+         `checksum offload: none`, the guest computes and checks every checksum.\n\n\
+         | offload on | --no-offload | ratio (on / off) |\n\
+         | --- | --- | --- |\n\
+         {tap_row}\n\n\
          Idle host CPU of a listening unikernel (echo server ready, then\n\
          {IDLE_SECS} s of nothing; utime+stime of `rumprun` and QEMU from\n\
          /proc/PID/stat): {idle_cell}.\n\n\
@@ -146,8 +223,8 @@ pub fn run(workspace: &Path, target: &Path, report: Option<&Path>) -> Result<(),
     let path = report.map_or_else(|| report_path(workspace), Path::to_path_buf);
     fs::write(&path, &text).map_err(|e| format!("writing {}: {e}", path.display()))?;
     println!("{text}\nreport: {}", path.display());
-    match (host, guest, idle) {
-        (Ok(_), Ok(_), Ok(_)) => Ok(()),
+    match (host, guest, tap, idle) {
+        (Ok(_), Ok(_), Ok(_), Ok(_)) => Ok(()),
         _ => Err("a measurement failed (see the report)".into()),
     }
 }
