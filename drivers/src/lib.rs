@@ -12,4 +12,5 @@ pub mod hal;
 pub mod pci;
 pub mod serial;
 pub mod virtio_mmio;
+pub mod virtio_net;
 pub mod virtio_pci;
