@@ -225,8 +225,14 @@ fn bring_up_network(cmdline: &str, debug: bool) {
     };
     if debug {
         let m = nic.mac;
+        let offload = match (nic.offload.tx_checksum, nic.offload.rx_checksum) {
+            (true, true) => "tx rx",
+            (true, false) => "tx",
+            (false, true) => "rx",
+            (false, false) => "none",
+        };
         kprintln!(
-            "net: virtio-net on {}, MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, {}",
+            "net: virtio-net on {}, MAC {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, {}, checksum offload: {}",
             nic.transport,
             m[0],
             m[1],
@@ -234,7 +240,8 @@ fn bring_up_network(cmdline: &str, debug: bool) {
             m[3],
             m[4],
             m[5],
-            nic.irq
+            nic.irq,
+            offload
         );
     }
     let deadline = time::ns_to_tsc(time::monotonic_ns() + NET_WAIT_NS);

@@ -1,8 +1,9 @@
 //! The network card: found on PCI (q35: virtio-net-pci, MSI-X to
 //! [`NET_VECTOR`], else INTx through the I/O APIC) or on virtio-mmio
 //! (microvm: windows named by `virtio_mmio.device=` on the command line,
-//! the line routed through the I/O APIC), driven by virtio-drivers
-//! (`nic`), handed to `posix` as a `NetDevice`. Its interrupt and the
+//! the line routed through the I/O APIC), driven by our own virtio-net
+//! device over virtio-drivers' transports and queues (`nic`), handed to
+//! `posix` as a `NetDevice`. Its interrupt and the
 //! stack's timer both end in [`poll`], which runs `Process::net_poll` —
 //! only in ring 3 or idle, never inside a system call (the kernel runs
 //! with interrupts off). Neighbours: `hal` (the unsafe part), `sched` (net
@@ -22,7 +23,6 @@ use drivers::virtio_mmio;
 use drivers::virtio_pci::{self, MSIX_ENTRY_SIZE};
 use posix::net::{NetDevice, Offload, RxFrame, TxChecksum};
 use spin::{Mutex, Once};
-use virtio_drivers::device::net::VirtIONetRaw;
 use virtio_drivers::transport::pci::bus::{DeviceFunction, PciRoot};
 use virtio_drivers::transport::pci::PciTransport;
 use virtio_drivers::transport::SomeTransport;
@@ -46,6 +46,8 @@ pub struct Attached {
     pub mac: [u8; 6],
     /// How its interrupt arrives ("MSI-X vector 33", "GSI 24 -> vector 33").
     pub irq: String,
+    /// The checksum offload negotiated with the device.
+    pub offload: Offload,
 }
 
 /// The socket layer's handle on the card.
@@ -82,11 +84,11 @@ pub fn attached() -> bool {
 /// hands it to the process. Returns what was found, or `None` (no card:
 /// only loopback exists) after printing why if a card was unusable.
 pub fn attach(cmdline: &str) -> Option<Attached> {
-    let (raw, transport, route) = find_mmio(cmdline)
+    let (nic, transport, route) = find_mmio(cmdline)
         .or_else(find_pci)
         .or_else(find_microvm_acpi)?;
-    let nic = VirtioNic::new(raw);
     let mac = nic.mac_address();
+    let offload = nic.offload();
     let nic = NIC.call_once(|| Arc::new(Mutex::new(nic)));
     let irq = match route {
         Route::Msix => format!("MSI-X vector {NET_VECTOR}"),
@@ -105,6 +107,7 @@ pub fn attach(cmdline: &str) -> Option<Attached> {
         transport,
         mac,
         irq,
+        offload,
     })
 }
 
@@ -116,9 +119,7 @@ enum Route {
     Gsi(u32),
 }
 
-type Raw = VirtIONetRaw<KernelHal, SomeTransport<'static>, { nic::QUEUE_SIZE }>;
-
-fn find_mmio(cmdline: &str) -> Option<(Raw, String, Route)> {
+fn find_mmio(cmdline: &str) -> Option<(VirtioNic, String, Route)> {
     for d in virtio_mmio::devices_in_cmdline(cmdline) {
         let Some(w) = MmioWindow::map(d.base, d.size) else {
             continue;
@@ -127,15 +128,15 @@ fn find_mmio(cmdline: &str) -> Option<(Raw, String, Route)> {
             Some(p) if p.device_id == virtio_mmio::DEVICE_TYPE_NET => {}
             _ => continue,
         }
-        let raw = match w.transport().map(SomeTransport::from) {
-            Ok(t) => VirtIONetRaw::new(t),
+        let nic = match w.transport().map(SomeTransport::from) {
+            Ok(t) => VirtioNic::new(t),
             Err(e) => {
                 kprintln!("net: virtio-mmio at {:#x}: {}", d.base, e);
                 continue;
             }
         };
-        match raw {
-            Ok(raw) => return Some((raw, format!("mmio {:#x}", d.base), Route::Gsi(d.irq))),
+        match nic {
+            Ok(nic) => return Some((nic, format!("mmio {:#x}", d.base), Route::Gsi(d.irq))),
             Err(e) => kprintln!("net: virtio-mmio at {:#x}: {}", d.base, e),
         }
     }
@@ -150,7 +151,7 @@ fn find_mmio(cmdline: &str) -> Option<(Raw, String, Route)> {
 /// or else 16 + i (8 windows).
 /// Only tried when there is no PCI bus at all (so never on a PC, where
 /// those addresses may belong to a PCI device).
-fn find_microvm_acpi() -> Option<(Raw, String, Route)> {
+fn find_microvm_acpi() -> Option<(VirtioNic, String, Route)> {
     let cfg = hal::config_space();
     let host = Bdf {
         bus: 0,
@@ -178,7 +179,7 @@ fn find_microvm_acpi() -> Option<(Raw, String, Route)> {
     find_mmio(&line)
 }
 
-fn find_pci() -> Option<(Raw, String, Route)> {
+fn find_pci() -> Option<(VirtioNic, String, Route)> {
     let cfg = hal::config_space();
     let functions = pci::enumerate(&cfg);
     let f = virtio_pci::find_net(&cfg, &functions)?;
@@ -195,14 +196,14 @@ fn find_pci() -> Option<(Raw, String, Route)> {
         device: at.device,
         function: at.function,
     };
-    let raw = match PciTransport::new::<KernelHal, _>(&mut root, df) {
-        Ok(t) => VirtIONetRaw::new(SomeTransport::from(t)),
+    let nic = match PciTransport::new::<KernelHal, _>(&mut root, df) {
+        Ok(t) => VirtioNic::new(SomeTransport::from(t)),
         Err(e) => {
             kprintln!("net: virtio-net-pci at {at}: {e}");
             return None;
         }
     };
-    let raw = match raw {
+    let nic = match nic {
         Ok(r) => r,
         Err(e) => {
             kprintln!("net: virtio-net-pci at {at}: {e}");
@@ -228,7 +229,7 @@ fn find_pci() -> Option<(Raw, String, Route)> {
             Route::Gsi(20 + (u32::from(at.device) + pin - 1) % 4)
         }
     };
-    Some((raw, format!("pci {at}"), route))
+    Some((nic, format!("pci {at}"), route))
 }
 
 /// Points MSI-X entry 0 at [`NET_VECTOR`] on this CPU and both virtqueues
@@ -276,7 +277,7 @@ fn setup_msix(
 /// (the timer is set only through `Platform::set_net_timer` or here).
 pub fn poll() {
     let mut next = crate::process().net_poll(&Kernel);
-    // With RING_EVENT_IDX (which virtio-drivers always negotiates) the
+    // With RING_EVENT_IDX (which `nic` negotiates when offered) the
     // device interrupts again only for a frame after the last one we took
     // (virtio 1.2 §2.7.10): frames the stack left in the ring raise
     // nothing. Come back for them shortly instead (not at once, so a slow
