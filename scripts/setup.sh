@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing rumprun-rs needs on a Debian 12
 # (bookworm) machine: QEMU, gcc + musl, make, autoconf (rumprun-cc's
-# configure test), ethtool (the e2e tap test turns the tap device's
-# transmit checksumming off), a deb-src entry (the ports tree fetches sources with
+# configure test), ethtool and python3 (the e2e tap tests turn the tap
+# device's transmit checksumming off and send raw frames), a deb-src entry (the ports tree fetches sources with
 # `apt-get source`) and the Rust targets. Idempotent and non-interactive:
 # it installs only what is missing and prints nothing when nothing is.
 # Usage: scripts/setup.sh [--quiet]
@@ -27,6 +27,8 @@ for p in "${packages[@]}"; do
 		missing+=("$p")
 	fi
 done
+# Any python3 will do (benches/run, the e2e raw frames): Debian's only if none is on PATH.
+if ! command -v python3 >/dev/null; then missing+=(python3); fi
 
 # deb-src: needed by the ports tree. Reuse the mirror of the first
 # non-security deb entry, in either sources format.

@@ -5,7 +5,9 @@
 //! helper run inside the namespace. Three variants: offload in use, the
 //! launcher's `--no-offload`, and the host's tap device with transmit
 //! checksumming off (`ethtool -K`), so that frames reach the guest fully
-//! checksummed and unmarked and the guest checks them itself. [`TapGuest`]
+//! checksummed and unmarked and the guest checks them itself (the last
+//! two also send raw frames with bad UDP checksums, which must not be
+//! echoed: `bad_csum.py`). [`TapGuest`]
 //! is shared with the tap throughput of [`bench`](mod@crate::bench).
 
 use std::fs;
@@ -58,6 +60,20 @@ pub fn check_offload(console: &str, want: &str) -> Result<String, String> {
         }
     }
 }
+
+/// Returns the MAC address on the kernel's `--debug` NIC line.
+pub fn mac_of(console: &str) -> Option<&str> {
+    let line = console
+        .lines()
+        .find(|l| l.contains("net: virtio-net on "))?;
+    let (_, rest) = line.split_once(", MAC ")?;
+    let mac = rest.split(',').next()?.trim();
+    (mac.len() == 17 && mac.split(':').all(|b| u8::from_str_radix(b, 16).is_ok())).then_some(mac)
+}
+
+/// The raw-frame sender of [`TapGuest::bad_checksums`] (Python: the
+/// harness has no raw sockets).
+const BAD_CSUM_PY: &str = include_str!("bad_csum.py");
 
 /// Returns the `tx-checksumming` state (`on`, `off`, maybe with
 /// ` [fixed]`) from the output of `ethtool -k IF`.
@@ -176,6 +192,37 @@ impl TapGuest {
         self.ethtool(&["-K", TAP_DEV, "tx", "off"]).map(drop)
     }
 
+    /// Sends UDP datagrams to the echo server as raw frames on the tap
+    /// device (complete checksums, no virtio-net mark), half of them with a
+    /// wrong UDP checksum, and checks that only the good ones are echoed:
+    /// the guest checks unmarked frames itself. Returns the script's line.
+    ///
+    /// # Errors
+    /// A bad datagram echoed, no good one echoed, or no python3.
+    pub fn bad_checksums(&self) -> Result<String, String> {
+        let mac = mac_of(&self.guest.console())
+            .ok_or_else(|| format!("no MAC on the kernel's NIC line{}", self.tail()))?
+            .to_owned();
+        let script = self.out.join("bad_csum.py");
+        fs::write(&script, BAD_CSUM_PY)
+            .map_err(|e| format!("writing {}: {e}", script.display()))?;
+        let mut c = self.ns.command(std::path::Path::new("python3"));
+        c.arg(&script).args([TAP_DEV, TAP_HOST, TAP_GUEST, &mac]);
+        let log = self.out.join(format!("{}-bad-csum.out", self.tag));
+        let ending = exec::run_with_limit(c, Output::Merged(&log), Duration::from_secs(60))
+            .map_err(|e| format!("running python3 (needed for raw frames): {e}"))?;
+        let out = fs::read_to_string(&log).unwrap_or_default();
+        if ending == Ending::Status(0) {
+            Ok(out.trim().to_owned())
+        } else {
+            Err(format!(
+                "raw frames with bad UDP checksums ({ending}): {}{}",
+                out.trim(),
+                self.tail()
+            ))
+        }
+    }
+
     /// Runs the `--client-tcp` helper inside the namespace: `conns`
     /// connections moving `bytes` in all; returns its report line.
     ///
@@ -221,6 +268,8 @@ struct Variant {
     host_tx: &'static str,
     /// Turn the host tap's transmit checksumming off before the traffic.
     host_tx_off: bool,
+    /// Also send raw datagrams with bad UDP checksums ([`TapGuest::bad_checksums`]).
+    bad_csum: bool,
     conns: usize,
     bytes: u64,
 }
@@ -232,6 +281,7 @@ const VARIANTS: [Variant; 3] = [
         offload: "tx rx",
         host_tx: "on",
         host_tx_off: false,
+        bad_csum: false,
         conns: 8,
         bytes: 16 << 20,
     },
@@ -243,6 +293,7 @@ const VARIANTS: [Variant; 3] = [
         offload: "none",
         host_tx: "off",
         host_tx_off: false,
+        bad_csum: true,
         conns: 8,
         bytes: 4 << 20,
     },
@@ -252,6 +303,7 @@ const VARIANTS: [Variant; 3] = [
         offload: "tx rx",
         host_tx: "on",
         host_tx_off: true,
+        bad_csum: true,
         conns: 8,
         bytes: 4 << 20,
     },
@@ -283,8 +335,13 @@ fn one(env: &Env, v: &Variant, tag: &str) -> Result<String, String> {
         host = format!("host {TAP_DEV} tx-checksumming {tx}, turned {now} before the traffic");
     }
     let r = g.client(v.conns, v.bytes, Duration::from_secs(300));
+    let raw = if v.bad_csum {
+        format!("; {}", g.bad_checksums()?)
+    } else {
+        String::new()
+    };
     g.stop();
-    Ok(format!("{}; {offload}; {host}; {line}", r?))
+    Ok(format!("{}{raw}; {offload}; {host}; {line}", r?))
 }
 
 /// Runs the selected tap tests (unikernel only).
@@ -328,6 +385,9 @@ mod tests {
         assert_eq!(offload_of(old), None);
         let e = check_offload(old, "none").expect_err("no mark");
         assert!(e.contains("GSI 16 -> vector 33'"), "{e}");
+        assert_eq!(mac_of(c), Some("52:54:00:12:34:56"));
+        assert_eq!(mac_of(old), Some("52:54:00:12:34:56"));
+        assert_eq!(mac_of("net: virtio-net on pci 00:02.0, MAC 52:54\n"), None);
         let e = check_offload("hello\n", "none").expect_err("no line");
         assert!(e.contains("booted with --debug?"), "{e}");
     }
