@@ -5,8 +5,8 @@
 //! loopback; the report gives both rates and their ratio. Then two
 //! unikernels on tap devices ([`TapGuest`]), one with checksum offload in
 //! use and one with `--no-offload`, each echo 128 MiB over one connection
-//! twice (order on, off, off, on) to a client inside their namespace: the
-//! ratio of the mean rates is what offload buys. Then a fresh unikernel
+//! three times (order on, off, off, on, on, off) to a client inside their
+//! namespace: the ratio of the mean rates is what offload buys. Then a fresh unikernel
 //! listens idle for 10 s while the CPU time of `rumprun` and its QEMU child
 //! is read from /proc/PID/stat. Writes a markdown report.
 
@@ -48,10 +48,14 @@ fn throughput(env: &Env, tag: &str) -> Result<TcpReport, String> {
     r
 }
 
-/// Rates (MiB/s) of the tap runs with checksum offload on and off.
+/// Figures of the tap runs with checksum offload on and off: rates
+/// (MiB/s) and the CPU time of `rumprun` + QEMU per MiB echoed (ms).
+#[derive(Default)]
 struct TapRates {
     on: Vec<f64>,
     off: Vec<f64>,
+    on_cpu: Vec<f64>,
+    off_cpu: Vec<f64>,
 }
 
 /// Returns the mean of `v`.
@@ -61,34 +65,40 @@ fn mean(v: &[f64]) -> f64 {
 
 /// Boots the echo server on two tap devices, with offload and with
 /// `--no-offload` (checking the kernel's report of each), and moves
-/// TAP_BYTES over one connection to each twice, in the order on, off, off,
-/// on, so that a drift in the host's load touches both sides alike.
+/// TAP_BYTES over one connection to each three times, in the order on,
+/// off, off, on, on, off, so that a drift in the host's load (other builds
+/// on the same 2 cores) touches both sides alike.
 fn tap_offload(env: &Env) -> Result<TapRates, String> {
     let on = TapGuest::boot(env, "bench-on", &[])?;
     on.offload("tx rx")?;
     let off = TapGuest::boot(env, "bench-off", &["--no-offload"])?;
     off.offload("none")?;
     let limit = Duration::from_secs(900);
-    let mut rates = TapRates {
-        on: Vec::new(),
-        off: Vec::new(),
-    };
+    let hz: f64 = sh("getconf", &["CLK_TCK"]).parse().unwrap_or(100.0);
+    let mib = TAP_BYTES as f64 / (1024.0 * 1024.0);
+    let mut rates = TapRates::default();
     for g in [&on, &off] {
         g.client(1, 1 << 20, limit)?; // warm-up
     }
-    for (g, is_on) in [(&on, true), (&off, false), (&off, false), (&on, true)] {
+    let order = [true, false, false, true, true, false];
+    for is_on in order {
+        let g = if is_on { &on } else { &off };
+        let t0 = g.cpu_ticks();
         let line = g.client(1, TAP_BYTES, limit)?;
+        let cpu = g.cpu_ticks().saturating_sub(t0) as f64 / hz * 1000.0 / mib;
         let secs = client_secs(&line).ok_or_else(|| format!("no seconds in '{line}'"))?;
-        let rate = TAP_BYTES as f64 / (1024.0 * 1024.0) / secs.max(1e-9);
+        let rate = mib / secs.max(1e-9);
         eprintln!(
-            "bench:   {}: {rate:.1} MiB/s",
+            "bench:   {}: {rate:.1} MiB/s, {cpu:.0} ms CPU per MiB",
             if is_on { "offload on" } else { "--no-offload" }
         );
-        if is_on {
-            rates.on.push(rate);
+        let (r, c) = if is_on {
+            (&mut rates.on, &mut rates.on_cpu)
         } else {
-            rates.off.push(rate);
-        }
+            (&mut rates.off, &mut rates.off_cpu)
+        };
+        r.push(rate);
+        c.push(cpu);
     }
     Ok(rates)
 }
@@ -146,7 +156,7 @@ pub fn run(workspace: &Path, target: &Path, report: Option<&Path>) -> Result<(),
     let host = throughput(&native, "host");
     eprintln!("bench: unikernel over -p, 256 MiB ...");
     let guest = throughput(&uk, "unikernel");
-    eprintln!("bench: tap, checksum offload on vs --no-offload, 4 x 128 MiB ...");
+    eprintln!("bench: tap, checksum offload on vs --no-offload, 6 x 128 MiB ...");
     let tap = tap_offload(&uk);
     eprintln!("bench: idle unikernel, {IDLE_SECS} s ...");
     let idle = idle_cpu(&uk);
@@ -162,18 +172,25 @@ pub fn run(workspace: &Path, target: &Path, report: Option<&Path>) -> Result<(),
         (Ok(g), Ok(h)) => format!("{:.4}", g.mib_per_s() / h.mib_per_s()),
         _ => "n/a".into(),
     };
-    let rates = |v: &[f64]| {
-        let each: Vec<String> = v.iter().map(|r| format!("{r:.1}")).collect();
-        format!("{} MiB/s (mean {:.1})", each.join(", "), mean(v))
+    let each = |v: &[f64], unit: &str, prec: usize| {
+        let each: Vec<String> = v.iter().map(|r| format!("{r:.prec$}")).collect();
+        format!("{} {unit} (mean {:.prec$})", each.join(", "), mean(v))
     };
-    let tap_row = match &tap {
+    let tap_rows = match &tap {
         Ok(t) => format!(
-            "| {} | {} | {:.3} |",
-            rates(&t.on),
-            rates(&t.off),
-            mean(&t.on) / mean(&t.off)
+            "| TCP echo rate | {} | {} | {:.3} |\n\
+             | CPU of rumprun + QEMU per MiB echoed | {} | {} | {:.3} |",
+            each(&t.on, "MiB/s", 1),
+            each(&t.off, "MiB/s", 1),
+            mean(&t.on) / mean(&t.off),
+            each(&t.on_cpu, "ms", 0),
+            each(&t.off_cpu, "ms", 0),
+            mean(&t.on_cpu) / mean(&t.off_cpu),
         ),
-        Err(e) => format!("| failed ({}) | | n/a |", e.lines().next().unwrap_or("")),
+        Err(e) => format!(
+            "| TCP echo rate | failed ({}) | | n/a |",
+            e.lines().next().unwrap_or("")
+        ),
     };
     let idle_cell = match &idle {
         Ok((pct, d)) => format!("{pct:.2} % of one core ({d})"),
@@ -192,13 +209,14 @@ pub fn run(workspace: &Path, target: &Path, report: Option<&Path>) -> Result<(),
          Checksum offload: the same binary on a tap device in a network\n\
          namespace (`--net tap:rrtap0`, static address, the client inside the\n\
          namespace), one connection echoing 128 MiB each way (every byte\n\
-         checked), two runs per side in the order on, off, off, on. Offload on:\n\
-         the kernel reports `checksum offload: tx rx` (VIRTIO_NET_F_CSUM and\n\
+         checked), three runs per side in the order on, off, off, on, on, off.\n\
+         Offload on: the kernel reports `checksum offload: tx rx` (VIRTIO_NET_F_CSUM and\n\
          GUEST_CSUM negotiated); `--no-offload` (csum=off,guest_csum=off):\n\
          `checksum offload: none`, the guest computes and checks every checksum.\n\n\
-         | offload on | --no-offload | ratio (on / off) |\n\
-         | --- | --- | --- |\n\
-         {tap_row}\n\n\
+         CPU: utime+stime of `rumprun` and QEMU (/proc/PID/stat) over each run.\n\n\
+         | measure | offload on | --no-offload | ratio (on / off) |\n\
+         | --- | --- | --- | --- |\n\
+         {tap_rows}\n\n\
          Idle host CPU of a listening unikernel (echo server ready, then\n\
          {IDLE_SECS} s of nothing; utime+stime of `rumprun` and QEMU from\n\
          /proc/PID/stat): {idle_cell}.\n\n\

@@ -16,7 +16,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use crate::exec::{self, Ending, Output};
-use crate::guest::Guest;
+use crate::guest::{children, cpu_ticks, Guest};
 use crate::netns::Netns;
 use crate::{check_net_line, Env, Runner};
 
@@ -144,6 +144,16 @@ impl TapGuest {
     /// Checks the kernel's offload report (see [`check_offload`]).
     pub fn offload(&self, want: &str) -> Result<String, String> {
         check_offload(&self.guest.console(), want).map_err(|e| format!("{e}{}", self.tail()))
+    }
+
+    /// Returns the CPU time (clock ticks) `rumprun` and its QEMU child
+    /// have used so far.
+    pub fn cpu_ticks(&self) -> u64 {
+        let pid = self.guest.pid();
+        std::iter::once(pid)
+            .chain(children(pid))
+            .filter_map(cpu_ticks)
+            .sum()
     }
 
     /// Returns the console's tail, for failure reports.
