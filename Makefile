@@ -72,7 +72,10 @@ smoke: kernel tools
 # End-to-end network tests across the virtual NIC (tests/e2e/, driven by the
 # e2e binary of tests/harness): TCP echo with 200 connections and 256 MiB,
 # 10,000 UDP datagrams, an HTTP fetch from the guest, DHCP and static
-# configuration, a tap device in a network namespace. About 1-2 minutes (TCG).
+# configuration, a tap device in a network namespace three ways (checksum
+# offload in use, --no-offload, the host's tx checksumming off; the guest's
+# checksums and its rejection of bad ones checked from the host with
+# python3). About 1-2 minutes (TCG).
 e2e: kernel tools
 	$(CARGO) run --release -p conformance-harness --bin e2e
 
@@ -86,8 +89,9 @@ fuzz-net:
 
 # Side-by-side benchmarks: unikernel vs a Debian Linux guest vs the host,
 # report in benches/reports/ (see benches/README.md). About 5-10 minutes.
-# Then TCP throughput (unikernel over -p vs host loopback) and the idle CPU
-# of a listening unikernel: benches/reports/DATE-net.md.
+# Then TCP throughput (unikernel over -p vs host loopback; on a tap device
+# with checksum offload vs --no-offload) and the idle CPU of a listening
+# unikernel: benches/reports/DATE-net.md.
 bench: kernel tools
 	python3 benches/run --no-build
 	$(CARGO) run --release -p conformance-harness --bin e2e -- --bench
