@@ -90,6 +90,9 @@ pub enum NetArgError {
         /// Why, with what to do.
         reason: String,
     },
+    /// `--mac` with a value that is not a unicast MAC address.
+    #[error("--mac {0:?}: expected six hex octets such as 52:54:00:ab:cd:ef, unicast (the first octet even) and not all zeros")]
+    Mac(String),
     /// The tap interface does not exist.
     #[error("--net tap:{0}: no interface {0} on this host; create it first: `sudo ip tuntap add dev {0} mode tap user $USER && sudo ip link set {0} up`")]
     NoTap(String),
@@ -120,6 +123,79 @@ impl fmt::Display for NetMode {
             NetMode::None => f.write_str("none"),
         }
     }
+}
+
+/// A NIC's MAC address (`--mac`, or chosen per run for a tap device).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mac(pub [u8; 6]);
+
+impl fmt::Display for Mac {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b, c, d, e, g] = self.0;
+        write!(f, "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x}")
+    }
+}
+
+impl Mac {
+    /// A MAC under QEMU's 52:54:00 prefix (locally administered, unicast:
+    /// IEEE 802 bit 1 of the first octet set, bit 0 clear) whose last three
+    /// octets are `tail`, as libvirt picks one for each new guest.
+    pub fn local(tail: [u8; 3]) -> Mac {
+        Mac([0x52, 0x54, 0x00, tail[0], tail[1], tail[2]])
+    }
+
+    /// A fresh [`Mac::local`] with random last octets, so that VMs sharing
+    /// a tap bridge do not all answer to QEMU's one default
+    /// (52:54:00:12:34:56). From /dev/urandom; if that cannot be read, from
+    /// the process id and the clock (still different per run).
+    pub fn random() -> Mac {
+        let mut tail = [0u8; 3];
+        let read = std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut tail));
+        if read.is_err() {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            let mix = nanos ^ std::process::id().rotate_left(12);
+            tail.copy_from_slice(&mix.to_le_bytes()[..3]);
+        }
+        Mac::local(tail)
+    }
+}
+
+/// Parses `--mac XX:XX:XX:XX:XX:XX` (also with `-` between octets):
+/// a unicast address other than all zeros, which Linux's
+/// `is_valid_ether_addr` requires of a NIC's address.
+///
+/// # Errors
+/// Anything else.
+pub fn parse_mac(s: &str) -> Result<Mac, NetArgError> {
+    let bad = || NetArgError::Mac(s.into());
+    let parts: Vec<&str> = s.split([':', '-']).collect();
+    if parts.len() != 6 {
+        return Err(bad());
+    }
+    let mut m = [0u8; 6];
+    for (o, p) in m.iter_mut().zip(&parts) {
+        // from_str_radix alone would take "+1".
+        if p.len() != 2 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        *o = u8::from_str_radix(p, 16).map_err(|_| bad())?;
+    }
+    if m[0] & 1 != 0 || m == [0; 6] {
+        return Err(bad());
+    }
+    Ok(Mac(m))
+}
+
+/// The virtio-net device's own settings on the QEMU command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeviceOpts {
+    /// `--no-offload`: turn checksum offload off both ways.
+    pub no_offload: bool,
+    /// The MAC address; `None` leaves QEMU's default.
+    pub mac: Option<Mac>,
 }
 
 /// Parses `--net user|tap:IFNAME|none`.
@@ -437,17 +513,19 @@ pub fn check_forwards(mode: &NetMode, fwds: &[PortForward]) -> Result<(), NetArg
 /// `net` is the guest's effective configuration: with a static IPv4
 /// address, QEMU's user network is moved to that subnet, or the /24 around
 /// a smaller one (`net=`, `host=` for the gateway), and forwards go to that address rather than slirp's
-/// default guest 10.0.2.15. `no_offload` (`--no-offload`) turns the
+/// default guest 10.0.2.15. `dev.no_offload` (`--no-offload`) turns the
 /// device's checksum offload off in both directions (`csum=off` hides
 /// VIRTIO_NET_F_CSUM, `guest_csum=off` VIRTIO_NET_F_GUEST_CSUM; virtio 1.2
 /// §5.1.3), so the guest computes and checks every checksum itself, as
-/// `ethtool -K IF tx off rx off` does on Linux.
+/// `ethtool -K IF tx off rx off` does on Linux; `dev.mac` sets the
+/// device's `mac=` (the guest reads it from VIRTIO_NET_F_MAC's config
+/// field, §5.1.4).
 pub fn qemu_args(
     mode: &NetMode,
     fwds: &[PortForward],
     machine: Machine,
     net: &NetConfig,
-    no_offload: bool,
+    dev: DeviceOpts,
 ) -> Vec<String> {
     let mut backend = match mode {
         NetMode::None => return Vec::new(),
@@ -488,16 +566,17 @@ pub fn qemu_args(
     };
     // Both device models take the two properties; with user networking
     // (no vnet header) QEMU offers neither feature anyway.
-    let offload = if no_offload {
+    let offload = if dev.no_offload {
         ",csum=off,guest_csum=off"
     } else {
         ""
     };
+    let mac = dev.mac.map(|m| format!(",mac={m}")).unwrap_or_default();
     vec![
         "-netdev".into(),
         backend,
         "-device".into(),
-        format!("{device},netdev={NETDEV_ID}{offload}"),
+        format!("{device},netdev={NETDEV_ID}{mac}{offload}"),
     ]
 }
 

@@ -225,12 +225,26 @@ fn qemu_arguments_per_backend_and_machine() {
     let dhcp = NetConfig::default();
     let fs = [fwd("8080:80"), fwd("127.0.0.1:5353:53/udp")];
     assert_eq!(
-        qemu_args(&NetMode::User, &fs, Machine::Q35, &dhcp, false).join(" "),
+        qemu_args(
+            &NetMode::User,
+            &fs,
+            Machine::Q35,
+            &dhcp,
+            DeviceOpts::default()
+        )
+        .join(" "),
         "-netdev user,id=n0,hostfwd=tcp::8080-:80,hostfwd=udp:127.0.0.1:5353-:53 \
          -device virtio-net-pci,netdev=n0"
     );
     assert_eq!(
-        qemu_args(&NetMode::User, &[], Machine::Microvm, &dhcp, false).join(" "),
+        qemu_args(
+            &NetMode::User,
+            &[],
+            Machine::Microvm,
+            &dhcp,
+            DeviceOpts::default()
+        )
+        .join(" "),
         "-netdev user,id=n0 -device virtio-net-device,netdev=n0"
     );
     assert_eq!(
@@ -239,12 +253,19 @@ fn qemu_arguments_per_backend_and_machine() {
             &[],
             Machine::Microvm,
             &dhcp,
-            false
+            DeviceOpts::default()
         )
         .join(" "),
         "-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-device,netdev=n0"
     );
-    assert!(qemu_args(&NetMode::None, &[], Machine::Q35, &dhcp, false).is_empty());
+    assert!(qemu_args(
+        &NetMode::None,
+        &[],
+        Machine::Q35,
+        &dhcp,
+        DeviceOpts::default()
+    )
+    .is_empty());
     // A static address moves slirp's network and receives the forwards.
     let st = NetConfig {
         ipv4: Ipv4Mode::Static {
@@ -255,7 +276,14 @@ fn qemu_arguments_per_backend_and_machine() {
         ..Default::default()
     };
     assert_eq!(
-        qemu_args(&NetMode::User, &fs[..1], Machine::Q35, &st, false).join(" "),
+        qemu_args(
+            &NetMode::User,
+            &fs[..1],
+            Machine::Q35,
+            &st,
+            DeviceOpts::default()
+        )
+        .join(" "),
         "-netdev user,id=n0,net=192.168.76.0/24,host=192.168.76.1,\
          hostfwd=tcp::8080-192.168.76.9:80 -device virtio-net-pci,netdev=n0"
     );
@@ -269,12 +297,24 @@ fn qemu_arguments_per_backend_and_machine() {
         ..Default::default()
     };
     assert_eq!(
-        qemu_args(&NetMode::User, &[], Machine::Microvm, &small, false)[1],
+        qemu_args(
+            &NetMode::User,
+            &[],
+            Machine::Microvm,
+            &small,
+            DeviceOpts::default()
+        )[1],
         "user,id=n0,net=172.16.5.0/24,host=172.16.5.46"
     );
     // On a tap device the static address is the guest's business only.
     assert_eq!(
-        qemu_args(&NetMode::Tap("t".into()), &[], Machine::Q35, &st, false)[1],
+        qemu_args(
+            &NetMode::Tap("t".into()),
+            &[],
+            Machine::Q35,
+            &st,
+            DeviceOpts::default()
+        )[1],
         "tap,id=n0,ifname=t,script=no,downscript=no"
     );
 }
@@ -335,7 +375,7 @@ fn no_offload_turns_checksum_offload_off_on_each_machine() {
         (Machine::Microvm, "virtio-net-device"),
     ] {
         assert_eq!(
-            qemu_args(&tap, &[], machine, &dhcp, true).join(" "),
+            qemu_args(&tap, &[], machine, &dhcp, NO_OFFLOAD).join(" "),
             format!(
                 "-netdev tap,id=n0,ifname=rrtap0,script=no,downscript=no \
                  -device {device},netdev=n0,csum=off,guest_csum=off"
@@ -343,14 +383,89 @@ fn no_offload_turns_checksum_offload_off_on_each_machine() {
         );
         // User networking offers no offload, but the flag still says so.
         assert_eq!(
-            qemu_args(&NetMode::User, &[fwd("8080:80")], machine, &dhcp, true)[3],
+            qemu_args(
+                &NetMode::User,
+                &[fwd("8080:80")],
+                machine,
+                &dhcp,
+                NO_OFFLOAD
+            )[3],
             format!("{device},netdev=n0,csum=off,guest_csum=off")
         );
         // By default the device offers what its backend can.
         assert_eq!(
-            qemu_args(&tap, &[], machine, &dhcp, false)[3],
+            qemu_args(&tap, &[], machine, &dhcp, DeviceOpts::default())[3],
             format!("{device},netdev=n0")
         );
     }
-    assert!(qemu_args(&NetMode::None, &[], Machine::Q35, &dhcp, true).is_empty());
+    assert!(qemu_args(&NetMode::None, &[], Machine::Q35, &dhcp, NO_OFFLOAD).is_empty());
+}
+
+/// No offload, no MAC.
+const NO_OFFLOAD: DeviceOpts = DeviceOpts {
+    no_offload: true,
+    mac: None,
+};
+
+#[test]
+fn mac_addresses_parse_and_print_and_bad_ones_are_refused() {
+    let m = parse_mac("52:54:00:AB:cd:0f").unwrap();
+    assert_eq!(m, Mac([0x52, 0x54, 0, 0xab, 0xcd, 0x0f]));
+    assert_eq!(m.to_string(), "52:54:00:ab:cd:0f");
+    assert_eq!(
+        parse_mac("02-00-00-00-00-01").unwrap().to_string(),
+        "02:00:00:00:00:01"
+    );
+    for bad in [
+        "",
+        "52:54:00:ab:cd",
+        "52:54:00:ab:cd:ef:01",
+        "52:54:00:ab:cd:e",
+        "52:54:00:ab:cd:eff",
+        "52:54:00:ab:cd:gg",
+        "52:54:00:ab:cd:+1",
+        "01:00:5e:00:00:01", // multicast
+        "ff:ff:ff:ff:ff:ff", // broadcast
+        "00:00:00:00:00:00",
+    ] {
+        assert_eq!(parse_mac(bad), Err(NetArgError::Mac(bad.into())), "{bad:?}");
+    }
+    assert!(NetArgError::Mac("x".into())
+        .to_string()
+        .contains("unicast (the first octet even)"));
+}
+
+#[test]
+fn random_macs_are_local_unicast_under_qemus_prefix_and_differ() {
+    let macs: Vec<Mac> = (0..8).map(|_| Mac::random()).collect();
+    for m in &macs {
+        assert_eq!(m.0[..3], [0x52, 0x54, 0x00]);
+        // IEEE 802: bit 1 of the first octet (local), bit 0 clear (unicast).
+        assert_eq!(m.0[0] & 3, 2);
+        assert_eq!(parse_mac(&m.to_string()), Ok(*m));
+    }
+    // 24 random bits: eight draws all equal would be a broken source.
+    assert!(macs.iter().any(|m| *m != macs[0]));
+}
+
+#[test]
+fn the_mac_goes_on_the_device_before_the_offload_switches() {
+    let dhcp = NetConfig::default();
+    let tap = NetMode::Tap("rrtap0".into());
+    let dev = DeviceOpts {
+        no_offload: true,
+        mac: Some(Mac([0x52, 0x54, 0, 1, 2, 3])),
+    };
+    assert_eq!(
+        qemu_args(&tap, &[], Machine::Q35, &dhcp, dev)[3],
+        "virtio-net-pci,netdev=n0,mac=52:54:00:01:02:03,csum=off,guest_csum=off"
+    );
+    let dev = DeviceOpts {
+        no_offload: false,
+        ..dev
+    };
+    assert_eq!(
+        qemu_args(&NetMode::User, &[], Machine::Microvm, &dhcp, dev)[3],
+        "virtio-net-device,netdev=n0,mac=52:54:00:01:02:03"
+    );
 }

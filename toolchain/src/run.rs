@@ -67,6 +67,10 @@ pub struct RunOptions {
     pub net_flags: NetFlags,
     /// Hide the NIC's checksum offload from the guest (`--no-offload`).
     pub no_offload: bool,
+    /// The NIC's MAC address (`--mac`); without it a tap NIC gets a
+    /// random one per run ([`net::Mac::random`]) and a user-network NIC
+    /// QEMU's default.
+    pub mac: Option<net::Mac>,
     /// Replacement hostname.
     pub hostname: Option<String>,
 }
@@ -234,19 +238,28 @@ pub fn run(
     net::check_forwards(&opts.net, &opts.publish)?;
     if opts.net == NetMode::None {
         let flag = opts.net_flags.first_flag();
-        if let Some(flag) = flag.or(opts.no_offload.then_some("--no-offload")) {
+        let dev_flag = (opts.no_offload.then_some("--no-offload")).or(opts.mac.map(|_| "--mac"));
+        if let Some(flag) = flag.or(dev_flag) {
             return Err(NetArgError::FlagWithoutNic(flag).into());
         }
     }
     // The kernel takes the network tokens as the whole configuration, so
     // the flags are merged with the baked settings here.
     let guest_net = opts.net_flags.apply(&baked.net)?;
+    // A tap device may share a bridge with other VMs, which must not all
+    // have QEMU's one default MAC; user networking is private to the VM.
+    let mac = opts
+        .mac
+        .or_else(|| matches!(opts.net, NetMode::Tap(_)).then(net::Mac::random));
     let nic = net::qemu_args(
         &opts.net,
         &opts.publish,
         opts.machine,
         &guest_net,
-        opts.no_offload,
+        net::DeviceOpts {
+            no_offload: opts.no_offload,
+            mac,
+        },
     );
     let overrides = Overrides {
         env: opts.env.clone(),

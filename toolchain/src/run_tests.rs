@@ -4,6 +4,7 @@
 use super::*;
 use crate::accel::HostProbe;
 use crate::bake::{bake, BakeOptions};
+use crate::net::Mac;
 use crate::testutil::{fake_kernel, program, tempdir, Link};
 
 struct Host(&'static [&'static str]);
@@ -424,6 +425,9 @@ fn dry_run_address_flags_travel_on_the_command_line() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// A MAC for tap tests (without one each run gets a random one).
+const MAC: Mac = Mac([0x52, 0x54, 0, 0xaa, 0xbb, 0xcc]);
+
 #[test]
 fn dry_run_tap_and_none() {
     use crate::net::{Ipv4Flag, NetFlags};
@@ -438,6 +442,7 @@ fn dry_run_tap_and_none() {
             gw: Some([192, 168, 77, 1]),
             ..Default::default()
         },
+        mac: Some(MAC),
         dry_run: true,
         ..Default::default()
     };
@@ -447,7 +452,7 @@ fn dry_run_tap_and_none() {
     assert_eq!(
         nic,
         "-netdev tap,id=n0,ifname=rrtap0,script=no,downscript=no \
-         -device virtio-net-device,netdev=n0"
+         -device virtio-net-device,netdev=n0,mac=52:54:00:aa:bb:cc"
     );
     assert_eq!(append, "rr.ip=192.168.77.2/24 rr.gw=192.168.77.1");
     let q35 = RunOptions {
@@ -456,7 +461,10 @@ fn dry_run_tap_and_none() {
         ..tap.clone()
     };
     let (out, _) = dry(&q35, &INTEL);
-    assert!(out.contains(" -device virtio-net-pci,netdev=n0 "), "{out}");
+    assert!(
+        out.contains(" -device virtio-net-pci,netdev=n0,mac=52:54:00:aa:bb:cc "),
+        "{out}"
+    );
     for machine in [Machine::Microvm, Machine::Q35] {
         let none = RunOptions {
             image: img.clone(),
@@ -489,6 +497,7 @@ fn dry_run_no_offload_on_each_machine() {
             accel: Some(Accel::Tcg),
             net: NetMode::Tap("rrtap0".into()),
             no_offload: true,
+            mac: Some(MAC),
             dry_run: true,
             ..Default::default()
         };
@@ -498,11 +507,11 @@ fn dry_run_no_offload_on_each_machine() {
             nic,
             format!(
                 "-netdev tap,id=n0,ifname=rrtap0,script=no,downscript=no \
-                 -device {device},netdev=n0,csum=off,guest_csum=off"
+                 -device {device},netdev=n0,mac=52:54:00:aa:bb:cc,csum=off,guest_csum=off"
             )
         );
     }
-    // Without a NIC there is no offload to turn off.
+    // Without a NIC there is no offload to turn off, and no MAC to set.
     let none = RunOptions {
         image: img,
         net: NetMode::None,
@@ -514,6 +523,62 @@ fn dry_run_no_offload_on_each_machine() {
         dry_err(&none),
         "--no-offload configures the NIC, and --net none gives the VM no NIC; drop one of them"
     );
+    let none_mac = RunOptions {
+        no_offload: false,
+        mac: Some(MAC),
+        ..none
+    };
+    assert_eq!(
+        dry_err(&none_mac),
+        "--mac configures the NIC, and --net none gives the VM no NIC; drop one of them"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn dry_run_mac_given_or_random_per_run_on_tap_and_qemus_default_on_user() {
+    let dir = tempdir("run");
+    let img = image(&dir);
+    let tap = RunOptions {
+        image: img.clone(),
+        accel: Some(Accel::Tcg),
+        net: NetMode::Tap("rrtap0".into()),
+        dry_run: true,
+        ..Default::default()
+    };
+    let mac_of = |opts: &RunOptions| {
+        let (out, _) = dry(opts, &INTEL);
+        let (nic, _) = nic_and_append(&out);
+        nic.split_once(",mac=")
+            .map(|(_, m)| m.split(',').next().unwrap_or_default().to_owned())
+    };
+    // Two runs of one image on a tap device: two different local MACs.
+    let (a, b) = (mac_of(&tap).unwrap(), mac_of(&tap).unwrap());
+    assert!(
+        a.starts_with("52:54:00:") && b.starts_with("52:54:00:"),
+        "{a} {b}"
+    );
+    // 24 random bits: a repeat is a one-in-16-million event; try a few.
+    assert!(
+        (0..4).any(|_| mac_of(&tap).unwrap() != a),
+        "the MAC never changes"
+    );
+    let given = RunOptions {
+        mac: Some(Mac([0x02, 0, 0, 0, 0, 0x2a])),
+        ..tap.clone()
+    };
+    assert_eq!(mac_of(&given).as_deref(), Some("02:00:00:00:00:2a"));
+    // User networking: QEMU's default, unless one is given.
+    let user = RunOptions {
+        net: NetMode::User,
+        ..tap.clone()
+    };
+    assert_eq!(mac_of(&user), None);
+    let user_given = RunOptions {
+        net: NetMode::User,
+        ..given
+    };
+    assert_eq!(mac_of(&user_given).as_deref(), Some("02:00:00:00:00:2a"));
     std::fs::remove_dir_all(dir).unwrap();
 }
 

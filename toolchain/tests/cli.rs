@@ -158,6 +158,7 @@ fn run_help_lists_the_network_flags() {
         "--gw6",
         "--hostname",
         "--no-offload",
+        "--mac",
     ] {
         assert!(help.contains(flag), "{flag}: {help}");
     }

@@ -13,8 +13,8 @@ use toolchain::accel::{Accel, RealHost, ACCEL_ENV};
 use toolchain::args::{parse_env, parse_memory};
 use toolchain::bake::{self, BakeOptions, KERNEL_ENV};
 use toolchain::net::{
-    parse_dns, parse_gw, parse_gw6, parse_hostname, parse_ip, parse_ip6, parse_mtu, parse_net_mode,
-    parse_publish, Ipv4Flag, Ipv6Flag, NetFlags, NetMode, PortForward,
+    parse_dns, parse_gw, parse_gw6, parse_hostname, parse_ip, parse_ip6, parse_mac, parse_mtu,
+    parse_net_mode, parse_publish, Ipv4Flag, Ipv6Flag, Mac, NetFlags, NetMode, PortForward,
 };
 use toolchain::run::{self, Machine, RunOptions, QEMU_DEFAULT, QEMU_ENV};
 
@@ -110,6 +110,9 @@ struct RunArgs {
     /// Hide the NIC's checksum offload from the guest (QEMU csum=off,guest_csum=off), to debug checksum problems.
     #[arg(long)]
     no_offload: bool,
+    /// The NIC's MAC address (default: random per run with --net tap, QEMU's 52:54:00:12:34:56 with --net user).
+    #[arg(long, value_name = "XX:XX:XX:XX:XX:XX", value_parser = parse_mac)]
+    mac: Option<Mac>,
     /// Hostname the program sees (default: the one baked into the image).
     #[arg(long, value_name = "NAME", value_parser = parse_hostname)]
     hostname: Option<String>,
@@ -206,6 +209,7 @@ fn run_cmd(a: RunArgs) -> anyhow::Result<u8> {
         publish: a.publish,
         net_flags: a.net.into(),
         no_offload: a.no_offload,
+        mac: a.mac,
         hostname: a.hostname,
     };
     let accel_env = std::env::var(ACCEL_ENV).ok();

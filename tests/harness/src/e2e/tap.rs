@@ -26,6 +26,8 @@ const TAP_DEV: &str = "rrtap0";
 const TAP_HOST_CIDR: &str = "192.168.77.1/24";
 const TAP_HOST: &str = "192.168.77.1";
 const TAP_GUEST: &str = "192.168.77.2";
+/// QEMU's MAC for a NIC given none, which a tap NIC must not keep.
+const QEMU_DEFAULT_MAC: &str = "52:54:00:12:34:56";
 
 /// Returns what the kernel's `--debug` NIC line says after
 /// `checksum offload: ` (`tx rx`, `tx`, `rx` or `none`), e.g. from
@@ -202,6 +204,16 @@ impl TapGuest {
         self.ethtool(&["-K", TAP_DEV, "tx", "off"]).map(drop)
     }
 
+    /// The MAC address on the kernel's `--debug` NIC line.
+    ///
+    /// # Errors
+    /// No such line.
+    pub fn mac(&self) -> Result<String, String> {
+        mac_of(&self.guest.console())
+            .map(str::to_owned)
+            .ok_or_else(|| format!("no MAC on the kernel's NIC line{}", self.tail()))
+    }
+
     /// Sends UDP datagrams to the echo server as raw frames on the tap
     /// device (complete checksums, no virtio-net mark), half of them with a
     /// wrong UDP checksum, and checks that only the good ones are echoed:
@@ -214,9 +226,7 @@ impl TapGuest {
     /// A bad datagram echoed, no good one echoed, a wrong checksum from
     /// the guest, transmit offload not used as expected, or no python3.
     pub fn bad_checksums(&self, tx_offload: bool) -> Result<String, String> {
-        let mac = mac_of(&self.guest.console())
-            .ok_or_else(|| format!("no MAC on the kernel's NIC line{}", self.tail()))?
-            .to_owned();
+        let mac = self.mac()?;
         let script = self.out.join("bad_csum.py");
         fs::write(&script, BAD_CSUM_PY)
             .map_err(|e| format!("writing {}: {e}", script.display()))?;
@@ -286,6 +296,9 @@ struct Variant {
     host_tx_off: bool,
     /// Also send raw datagrams with bad UDP checksums ([`TapGuest::bad_checksums`]).
     bad_csum: bool,
+    /// The `--mac` given (also in `flags`), which the guest must report;
+    /// `None`: the launcher's random one, which must not be QEMU's default.
+    mac: Option<&'static str>,
     conns: usize,
     bytes: u64,
 }
@@ -298,6 +311,7 @@ const VARIANTS: [Variant; 3] = [
         host_tx: "on",
         host_tx_off: false,
         bad_csum: false,
+        mac: None,
         conns: 8,
         bytes: 16 << 20,
     },
@@ -307,11 +321,18 @@ const VARIANTS: [Variant; 3] = [
     // gives the legacy 10-byte header).
     Variant {
         name: "tap_offload_off_no_offload_flag_q35_echo",
-        flags: &["--no-offload", "--machine", "q35"],
+        flags: &[
+            "--no-offload",
+            "--machine",
+            "q35",
+            "--mac",
+            "52:54:00:77:00:02",
+        ],
         offload: "none",
         host_tx: "off",
         host_tx_off: false,
         bad_csum: true,
+        mac: Some("52:54:00:77:00:02"),
         conns: 8,
         bytes: 4 << 20,
     },
@@ -322,6 +343,7 @@ const VARIANTS: [Variant; 3] = [
         host_tx: "on",
         host_tx_off: true,
         bad_csum: true,
+        mac: None,
         conns: 8,
         bytes: 4 << 20,
     },
@@ -331,6 +353,18 @@ const VARIANTS: [Variant; 3] = [
 fn one(env: &Env, v: &Variant, tag: &str) -> Result<String, String> {
     let mut g = TapGuest::boot(env, tag, v.flags)?;
     let line = g.net_line()?;
+    let mac = g.mac()?;
+    match v.mac {
+        Some(want) if mac != want => {
+            return Err(format!("the guest reports MAC {mac}, --mac gave {want}"));
+        }
+        None if mac == QEMU_DEFAULT_MAC || !mac.starts_with("52:54:00:") => {
+            return Err(format!(
+                "the guest reports MAC {mac}; a tap NIC should get a random 52:54:00:xx:xx:xx"
+            ));
+        }
+        _ => {}
+    }
     let offload = g.offload(v.offload)?;
     let tx = g.host_tx_csum()?;
     if !tx.starts_with(v.host_tx) {
@@ -359,7 +393,7 @@ fn one(env: &Env, v: &Variant, tag: &str) -> Result<String, String> {
         String::new()
     };
     g.stop();
-    Ok(format!("{}{raw}; {offload}; {host}; {line}", r?))
+    Ok(format!("{}{raw}; {offload}; {host}; MAC {mac}; {line}", r?))
 }
 
 /// Runs the selected tap tests (unikernel only).
