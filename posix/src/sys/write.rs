@@ -3,7 +3,9 @@
 //! bounded chunks. As on Linux, a fault or error after some bytes were
 //! written returns the short count. Console output queued by the console
 //! file is flushed to the platform after each chunk, so it interleaves
-//! with the syscall trace in call order.
+//! with the syscall trace in call order. A zero-length write(2) still
+//! reaches the file (vfs_write has no shortcut: /dev/full gives ENOSPC);
+//! a writev(2) of zero bytes returns 0 without reaching it (vfs_writev).
 
 use alloc::sync::Arc;
 
@@ -72,8 +74,12 @@ pub(crate) fn sys_pwritev2(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
 fn writev(cx: &mut Cx<'_>, f: &Arc<dyn FileOps>, a: &Args, off: Option<u64>) -> SysResult<u64> {
     let iov = read_iovecs(cx, a.addr(1), a.int(2))?;
     f.description().check_writable()?;
+    // Linux's vfs_writev returns 0 for an iter of zero bytes before it
+    // reaches the object (`if (!tot_len) goto out`), and the object never
+    // sees the empty segments of a longer one: so empty iovecs are skipped
+    // here, unlike a zero-length write(2).
     let mut total = 0usize;
-    for buf in iov {
+    for buf in iov.into_iter().filter(|b| b.len != 0) {
         let at = off.map(|o| o + total as u64);
         match write_from(cx, f, buf, at) {
             Ok(n) => {
@@ -103,8 +109,17 @@ pub(crate) fn write_from(
 ) -> SysResult<usize> {
     let len = buf.len.min(MAX_RW_COUNT);
     if len == 0 {
-        f.description().check_writable()?;
-        return Ok(0);
+        // Linux's vfs_write (fs/read_write.c) has no zero-count shortcut:
+        // the object's write decides, so /dev/full still gives ENOSPC
+        // (drivers/char/mem.c write_full), eventfd EINVAL, a pipe 0
+        // (pipe_write "Null write succeeds"), a regular file 0 without
+        // touching it (generic_write_checks).
+        let r = match off {
+            Some(o) => f.pwrite(&[], o),
+            None => f.write(&[]),
+        };
+        cx.st.files.bridge.drain(cx.p);
+        return r;
     }
     let mut chunk = alloc::vec![0u8; len.min(CHUNK)];
     let mut done = 0usize;

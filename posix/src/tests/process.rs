@@ -89,6 +89,36 @@ fn writev_and_readv() {
 }
 
 #[test]
+fn zero_length_writes_reach_the_file_but_empty_writevs_do_not() {
+    let (proc, p, _) = loaded(false);
+    let buf = anon(&proc, &p, 4096);
+    poke(&proc, &p, buf, b"/dev/full\0");
+    let full = sys(&proc, &p, 2, &[buf, 1, 0]) as u64; // O_WRONLY
+                                                       // write_full ignores the count; vfs_writev stops at tot_len == 0.
+    assert_eq!(sys(&proc, &p, 1, &[full, buf, 0]), e(Errno::ENOSPC));
+    assert_eq!(sys(&proc, &p, 18, &[full, buf, 0, 0]), e(Errno::ENOSPC));
+    let mut iov = alloc::vec::Vec::new();
+    for (base, len) in [(buf, 0u64), (buf + 1, 0)] {
+        iov.extend_from_slice(&base.to_le_bytes());
+        iov.extend_from_slice(&len.to_le_bytes());
+    }
+    poke(&proc, &p, buf + 0x100, &iov);
+    assert_eq!(sys(&proc, &p, 20, &[full, buf + 0x100, 2]), 0);
+    assert_eq!(sys(&proc, &p, 20, &[full, buf + 0x100, 0]), 0);
+    assert_eq!(sys(&proc, &p, 1, &[full, buf, 1]), e(Errno::ENOSPC));
+    // A regular file under O_APPEND: an empty write moves nothing.
+    poke(&proc, &p, buf, b"/tmp/z\0");
+    let f = sys(&proc, &p, 2, &[buf, 0o2102, 0o644]) as u64; // O_RDWR|O_CREAT|O_APPEND
+    assert_eq!(sys(&proc, &p, 1, &[f, buf, 3]), 3);
+    assert_eq!(sys(&proc, &p, 8, &[f, 1, 0]), 1); // lseek(f, 1, SEEK_SET)
+    assert_eq!(sys(&proc, &p, 1, &[f, buf, 0]), 0);
+    assert_eq!(sys(&proc, &p, 8, &[f, 0, 1]), 1); // SEEK_CUR: still 1
+                                                  // An eventfd wants 8 bytes even for an empty write (eventfd_write).
+    let efd = sys(&proc, &p, 290, &[0, 0]) as u64;
+    assert_eq!(sys(&proc, &p, 1, &[efd, buf, 0]), e(Errno::EINVAL));
+}
+
+#[test]
 fn enosys_is_reported_once_and_never_panics() {
     let (proc, p, _) = loaded(false);
     assert_eq!(sys(&proc, &p, 57, &[]), e(Errno::ENOSYS));

@@ -295,9 +295,10 @@ impl FileOps for DevFile {
         }
     }
 
-    /// Writes per null(4); full(4) gives ENOSPC; writes to random(4) are
-    /// accepted (they would only mix entropy); console output goes to the
-    /// sink.
+    /// Writes per null(4); full(4) gives ENOSPC whatever the length, zero
+    /// included (Linux's write_full in drivers/char/mem.c ignores the
+    /// count); writes to random(4) are accepted (they would only mix
+    /// entropy); console output goes to the sink.
     fn write(&self, buf: &[u8]) -> SysResult<usize> {
         self.desc.check_writable()?;
         match self.device {

@@ -91,6 +91,11 @@ impl FileOps for InodeFile {
 
     fn write(&self, buf: &[u8]) -> SysResult<usize> {
         self.desc.check_writable()?;
+        // generic_write_checks (mm/filemap.c) returns 0 for an empty write
+        // before O_APPEND moves the offset or the times change.
+        if buf.is_empty() {
+            return Ok(0);
+        }
         let mut off = self.desc.offset();
         if self.desc.is_append() {
             let (n, end) = self.loc.inode.append(buf)?;
@@ -117,6 +122,9 @@ impl FileOps for InodeFile {
         self.desc.check_writable()?;
         if offset > i64::MAX as u64 {
             return err(Errno::EINVAL, "negative pwrite offset");
+        }
+        if buf.is_empty() {
+            return Ok(0);
         }
         if self.desc.is_append() {
             return self.loc.inode.append(buf).map(|(n, _)| n);
