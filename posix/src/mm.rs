@@ -26,11 +26,12 @@
 //! guard region below it (Linux: 1 MiB `stack_guard_gap`); `MAP_SHARED`
 //! anonymous memory behaves as private (one process, no fork).
 //!
-//! File mappings (`VmaKind::File`, in `mm_file`): pages are read from the
-//! file at first touch; MAP_SHARED is read-only, SIGBUS beyond the end of
-//! the file. Out of frames: a writable anonymous mmap larger than the free
-//! memory is ENOMEM (Linux's heuristic overcommit); smaller mmaps and brk
-//! reserve lazily (Linux overcommit), eager population gives ENOMEM, and a demand fault that
+//! File mappings (`VmaKind::File`, in `mm_file`): private pages are read
+//! from the file at first touch; MAP_SHARED pages are the file's own page
+//! cache frames; SIGBUS beyond the end of the file. Out of frames: a
+//! writable anonymous mmap larger than the free memory is ENOMEM (Linux's
+//! heuristic overcommit); smaller mmaps and brk reserve lazily (Linux
+//! overcommit), eager population gives ENOMEM, and a demand fault that
 //! finds no frame is [`FaultError::OutOfMemory`] (the kernel reports it and
 //! ends the program like Linux's OOM killer).
 
@@ -499,9 +500,14 @@ impl Mm {
         }
         for (_, vma) in self.vmas.range(..end).filter(|(_, v)| v.end > addr) {
             check_wx(prot, vma.may_exec)?;
-            if matches!(vma.kind, VmaKind::File(fm) if fm.shared) && prot.write {
-                // mm_file: shared file mappings stay read-only.
-                bail!(EACCES, "PROT_WRITE on a MAP_SHARED file mapping");
+            if matches!(vma.kind, VmaKind::File(fm) if fm.shared && !fm.may_write) && prot.write {
+                // mprotect(2) EACCES: "The memory cannot be given the
+                // specified access ... a file that is not open for writing
+                // ... mapped MAP_SHARED".
+                bail!(
+                    EACCES,
+                    "PROT_WRITE on a MAP_SHARED mapping of a read-only fd"
+                );
             }
         }
         self.split_at(addr);

@@ -1,8 +1,20 @@
 //! File-backed mappings of [`Mm`] (mmap(2) with a file descriptor): the
-//! table of mapped files, [`Mm::mmap_file`], and the fault path that fills a
-//! page from the file with `FileOps::pread` (copy-on-fault: the page is the
-//! mapping's own from then on). Neighbours: `sys::mmap` decodes the call and
-//! takes the file from the fd table; `mm` owns the VMAs.
+//! table of mapped files, [`Mm::mmap_file`], and the fault paths: a private
+//! page is filled from the file with `FileOps::pread` (copy-on-fault: the
+//! page is the mapping's own from then on); a shared page *is* the file's
+//! page. Neighbours: `sys::mmap` decodes the call and takes the file from
+//! the fd table; `mm` owns the VMAs; the file's page cache (tmpfs `pages`)
+//! hands out its pages as platform [`SharedPage`]s.
+//!
+//! Why shared frames: `MAP_SHARED` must make a store through the mapping
+//! visible at once to read(2), to other threads and to every other mapping
+//! of the same page, and a write(2) visible through the mappings (mmap(2)).
+//! Copying between the mapping and the file at syscalls cannot give two
+//! mappings of one page the same bytes between syscalls; mapping the one
+//! frame everywhere does, with no bookkeeping of dirty pages, and makes
+//! msync(2) a no-op as on Linux's shmem. The frame's lifetime is the
+//! platform's (a reference count held by the page cache and by each page
+//! table entry), so nothing here can leave the program a freed frame.
 //!
 //! Semantics and deviations (mmap(2)):
 //! - `MAP_PRIVATE`, read-only or writable: writes stay in the mapping and
@@ -11,12 +23,16 @@
 //!   seen by pages already present (Linux leaves that unspecified too:
 //!   "It is unspecified whether changes made to the file after the mmap()
 //!   call are visible in the mapped region").
-//! - `MAP_SHARED` read-only (`PROT_WRITE` absent, and refused later by
-//!   mprotect): served like a private mapping. Deviation: a page already
-//!   touched does not see later writes to the file.
-//! - `MAP_SHARED` with `PROT_WRITE`: `ENODEV` (mmap(2): "The underlying
-//!   filesystem of the specified file does not support memory mapping"):
-//!   the platform cannot share one frame between the file and the mapping.
+//! - `MAP_SHARED`: each page maps the file's page (`FileOps::shared_page`),
+//!   readable and, if the mapping allows it, writable. `PROT_WRITE` (at
+//!   mmap or later by mprotect) needs a file open for writing, else
+//!   `EACCES` as on Linux. A file whose filesystem cannot share pages (the
+//!   read-only root) is served by copies when read-only (its bytes never
+//!   change) and gives `SIGBUS` at the first touch when writable.
+//!   Deviations: truncating a file does not unmap its pages from shared
+//!   mappings (Linux's `unmap_mapping_range`), so a page cut off keeps its
+//!   old frame instead of giving SIGBUS; stores through a mapping do not
+//!   update the file's mtime.
 //! - `PROT_EXEC`: `EACCES`, the W^X policy of `mm` (only the program's own
 //!   text is ever executable).
 //! - A touch of a page wholly beyond the end of the file is `SIGBUS`, as
@@ -26,9 +42,9 @@ use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 
 use super::{page_down, page_up, FaultError, Mm, Vma, VmaKind, PAGE, USER_END, USER_START};
-use crate::errno::SysResult;
+use crate::errno::{Errno, SysResult};
 use crate::fd::FileOps;
-use crate::platform::{Platform, Prot, UserAddr};
+use crate::platform::{Platform, Prot, SharedPage, UserAddr};
 use crate::{bail, err};
 
 /// Which file a [`VmaKind::File`] mapping shows, and from where.
@@ -38,8 +54,11 @@ pub struct FileMap {
     pub id: u32,
     /// File offset of the mapping's first byte.
     pub offset: u64,
-    /// Mapped with `MAP_SHARED` (read-only, see the module header).
+    /// Mapped with `MAP_SHARED`: pages are the file's own.
     pub shared: bool,
+    /// The file was open for writing, so a shared mapping may be (or be
+    /// made by mprotect) writable (Linux's `VM_MAYWRITE`).
+    pub may_write: bool,
 }
 
 /// The open files that mappings keep alive (mmap(2): "closing the file
@@ -82,8 +101,8 @@ impl Mm {
     /// `file` when first touched.
     ///
     /// # Errors
-    /// `EACCES` (file not open for reading, or W^X), `ENODEV` (shared and
-    /// writable, see the module header), `EINVAL` (misaligned offset, zero
+    /// `EACCES` (file not open for reading, shared and writable on a file
+    /// not open for writing, or W^X), `EINVAL` (misaligned offset, zero
     /// length), `EOVERFLOW` (offset + length overflows), and the errnos of
     /// [`Mm::mmap_anon`] for the placement.
     pub fn mmap_file(
@@ -107,10 +126,13 @@ impl Mm {
         if file.description().check_readable().is_err() {
             bail!(EACCES, "file not open for reading");
         }
-        if req.shared && req.prot.write {
+        let may_write = file.description().check_writable().is_ok();
+        // mmap(2) EACCES: "MAP_SHARED was requested and PROT_WRITE is set,
+        // but fd is not open in read/write (O_RDWR) mode".
+        if req.shared && req.prot.write && !may_write {
             bail!(
-                ENODEV,
-                "MAP_SHARED|PROT_WRITE of a file is not supported (no shared frames)"
+                EACCES,
+                "MAP_SHARED|PROT_WRITE of a file not open for writing"
             );
         }
         // Place it as anonymous memory would be placed, then retag it.
@@ -126,6 +148,7 @@ impl Mm {
                 id,
                 offset: req.offset,
                 shared: req.shared,
+                may_write,
             });
         }
         let prev = self.vmas.range(..start).next_back().map(|(s, _)| *s);
@@ -176,6 +199,20 @@ impl Mm {
         if off >= page_up(size).unwrap_or(u64::MAX) {
             return Err(FaultError::Bus("access beyond the end of the mapped file"));
         }
+        if fm.shared {
+            match file.shared_page(off / PAGE, p) {
+                Ok(shared) => return self.map_shared(p, vma, page, &shared),
+                // Read-only and unshareable (the root fs): its bytes never
+                // change, so a copy is as good as the page itself.
+                Err(e) if e.errno == Errno::ENODEV && !fm.may_write => {}
+                Err(e) if e.errno == Errno::ENODEV => {
+                    return Err(FaultError::Bus("file cannot share its pages"))
+                }
+                Err(e) if e.errno == Errno::ENOMEM => return Err(FaultError::OutOfMemory),
+                // shmem_fault: a page the size limit refuses is SIGBUS.
+                Err(_) => return Err(FaultError::Bus("no page for the shared file mapping")),
+            }
+        }
         let mut buf = alloc::vec![0u8; PAGE as usize];
         let mut got = 0;
         while got < buf.len() {
@@ -197,6 +234,20 @@ impl Mm {
         Ok(())
     }
 
+    /// Maps the file's page `shared` at `page` with the mapping's protection.
+    fn map_shared(
+        &mut self,
+        p: &dyn Platform,
+        vma: Vma,
+        page: u64,
+        shared: &Arc<dyn SharedPage>,
+    ) -> Result<(), FaultError> {
+        p.map_shared_page(UserAddr(page), shared, vma.prot)
+            .map_err(|_| FaultError::OutOfMemory)?;
+        self.present.insert(page);
+        Ok(())
+    }
+
     /// Checks an msync(2) range: it must be mapped.
     ///
     /// # Errors
@@ -215,7 +266,8 @@ impl Mm {
         if addr < USER_START || end > USER_END || !self.covered(page_down(addr), end) {
             bail!(ENOMEM, "range not fully mapped");
         }
-        // Private and read-only shared mappings have nothing to write back.
+        // Shared mappings map the file's own pages and private ones never
+        // write back: there is nothing to flush (as for Linux's shmem).
         Ok(())
     }
 }

@@ -1,6 +1,8 @@
 //! Host tests of file mappings and memory edge cases: contents filled at
 //! fault time, private writes invisible to the file, SIGBUS beyond the end
-//! of the file, shared/exec refusals, partial munmap, out of memory.
+//! of the file, shared/exec refusals, partial munmap, out of memory, and
+//! MAP_SHARED mappings sharing the file's pages with read/write and with
+//! each other.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -122,9 +124,10 @@ fn private_writes_stay_in_the_mapping() {
 fn refusals() {
     let (mut mm, p) = setup();
     let ro = file(PAGE as usize, o::RDONLY);
+    // mmap(2): MAP_SHARED with PROT_WRITE needs an fd open for writing.
     assert_eq!(
         errno(mm.mmap_file(&p, ro.clone(), req(PAGE, Prot::RW, 0, true))),
-        Errno::ENODEV
+        Errno::EACCES
     );
     assert_eq!(
         errno(mm.mmap_file(&p, ro.clone(), req(PAGE, Prot::RX, 0, false))),
@@ -242,4 +245,97 @@ fn guard_page_fault_is_reported() {
         Err(FaultError::Segv("access to a PROT_NONE mapping"))
     );
     assert!(mm.fault_in_detail(&p, a + PAGE, true, false).is_ok());
+}
+
+#[test]
+fn shared_mappings_are_the_files_pages() {
+    let (mut mm, p) = setup();
+    let f = file(2 * PAGE as usize + 10, o::RDWR);
+    let a = mm
+        .mmap_file(&p, f.clone(), req(3 * PAGE, Prot::RW, 0, true))
+        .unwrap();
+    mm.fault_in_detail(&p, a, true, false).unwrap();
+    assert_eq!(p.peek(a + 5, 1).unwrap(), [5]);
+    // A store through the mapping is what read(2) sees...
+    p.copy_to_user(UserAddr(a + 1), b"map").unwrap();
+    let mut back = [0u8; 5];
+    f.pread(&mut back, 0).unwrap();
+    assert_eq!(back, [0, b'm', b'a', b'p', 4]);
+    // ...and write(2) is what the mapping sees, before and after a touch.
+    f.pwrite(b"file", 100).unwrap();
+    assert_eq!(p.peek(a + 100, 4).unwrap(), b"file");
+    f.pwrite(b"late", PAGE + 7).unwrap();
+    mm.fault_in_detail(&p, a + PAGE, false, false).unwrap();
+    assert_eq!(p.peek(a + PAGE + 7, 4).unwrap(), b"late");
+    // A second mapping of page 1 aliases the first one's page 1.
+    let b = mm
+        .mmap_file(&p, f.clone(), req(PAGE, Prot::RW, PAGE, true))
+        .unwrap();
+    mm.fault_in_detail(&p, b, true, false).unwrap();
+    assert_eq!(p.peek(b + 7, 4).unwrap(), b"late");
+    p.copy_to_user(UserAddr(b + 7), b"LATE").unwrap();
+    assert_eq!(p.peek(a + PAGE + 7, 4).unwrap(), b"LATE");
+    // The partial last page shares too; beyond it is SIGBUS.
+    mm.fault_in_detail(&p, a + 2 * PAGE, true, false).unwrap();
+    assert!(mm.msync_check(a, 3 * PAGE).is_ok());
+    assert_eq!(f.fstat().unwrap().size, 2 * PAGE + 10);
+    // Unmapping keeps the file's bytes (the page cache still holds them).
+    mm.munmap(&p, a, 3 * PAGE).unwrap();
+    mm.munmap(&p, b, PAGE).unwrap();
+    let mut back = [0u8; 4];
+    f.pread(&mut back, PAGE + 7).unwrap();
+    assert_eq!(&back, b"LATE");
+    f.pread(&mut back, 1).unwrap();
+    assert_eq!(&back[..3], b"map");
+}
+
+#[test]
+fn shared_mapping_protections_follow_the_fd() {
+    let (mut mm, p) = setup();
+    let rw = file(PAGE as usize, o::RDWR);
+    // Read-only shared mapping of a writable fd: it sees later writes, and
+    // mprotect may make it writable (VM_MAYWRITE).
+    let a = mm
+        .mmap_file(&p, rw.clone(), req(PAGE, Prot::R, 0, true))
+        .unwrap();
+    mm.fault_in_detail(&p, a, false, false).unwrap();
+    assert_eq!(p.prot_at(a), Some(Prot::R));
+    assert_eq!(
+        mm.fault_in_detail(&p, a, true, false),
+        Err(FaultError::Segv("write to a read-only mapping"))
+    );
+    rw.pwrite(b"new", 0).unwrap();
+    assert_eq!(p.peek(a, 3).unwrap(), b"new");
+    mm.mprotect(&p, a, PAGE, Prot::RW).unwrap();
+    p.copy_to_user(UserAddr(a), b"N").unwrap();
+    let mut back = [0u8; 1];
+    rw.pread(&mut back, 0).unwrap();
+    assert_eq!(&back, b"N");
+    // MADV_DONTNEED drops the PTE only: the page comes back with its bytes.
+    mm.dontneed(&p, a, PAGE).unwrap();
+    mm.fault_in_detail(&p, a, false, false).unwrap();
+    assert_eq!(p.peek(a, 3).unwrap(), b"New");
+}
+
+#[test]
+fn shared_fault_on_a_hole_allocates_and_out_of_frames_is_oom() {
+    let (mut mm, p) = setup();
+    let f = file(0, o::RDWR);
+    f.ftruncate(2 * PAGE).unwrap();
+    let blocks = f.fstat().unwrap().blocks;
+    let a = mm
+        .mmap_file(&p, f.clone(), req(2 * PAGE, Prot::RW, 0, true))
+        .unwrap();
+    mm.fault_in_detail(&p, a, true, false).unwrap();
+    p.copy_to_user(UserAddr(a + 10), b"hole").unwrap();
+    let mut back = [0u8; 4];
+    f.pread(&mut back, 10).unwrap();
+    assert_eq!(&back, b"hole");
+    assert!(f.fstat().unwrap().blocks > blocks, "the hole got a page");
+    p.frames_left.set(0);
+    assert_eq!(
+        mm.fault_in_detail(&p, a + PAGE, true, false),
+        Err(FaultError::OutOfMemory)
+    );
+    assert!(!mm.is_present(a + PAGE));
 }

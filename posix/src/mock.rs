@@ -7,15 +7,62 @@
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
-use crate::platform::{Fault, OutOfMemory, Platform, Prot, UserAddr};
+use crate::platform::{Fault, OutOfMemory, Platform, Prot, SharedPage, UserAddr};
 
 const PAGE: u64 = 4096;
 
 /// One present page: its bytes and protection.
-pub type MockPage = (Box<[u8; 4096]>, Prot);
+pub type MockPage = (MockFrame, Prot);
+
+/// The bytes behind a present mock page: its own, or a [`MockSharedPage`]
+/// that other mappings and a file's page cache see too.
+pub enum MockFrame {
+    /// A private frame from `map_zeroed`.
+    Own(Box<[u8; 4096]>),
+    /// A shared frame from `map_shared_page`.
+    Shared(Arc<dyn SharedPage>),
+}
+
+impl MockFrame {
+    fn get(&self, i: usize) -> u8 {
+        match self {
+            MockFrame::Own(b) => b[i],
+            MockFrame::Shared(s) => {
+                let mut b = [0u8];
+                s.read(i, &mut b);
+                b[0]
+            }
+        }
+    }
+
+    fn set(&mut self, i: usize, v: u8) {
+        match self {
+            MockFrame::Own(b) => b[i] = v,
+            MockFrame::Shared(s) => s.write(i, &[v]),
+        }
+    }
+}
+
+/// The mock's [`SharedPage`]: bytes behind a lock (the trait wants `Sync`).
+pub struct MockSharedPage(spin::Mutex<[u8; 4096]>);
+
+impl SharedPage for MockSharedPage {
+    fn read(&self, offset: usize, buf: &mut [u8]) {
+        buf.copy_from_slice(&self.0.lock()[offset..offset + buf.len()]);
+    }
+
+    fn write(&self, offset: usize, buf: &[u8]) {
+        self.0.lock()[offset..offset + buf.len()].copy_from_slice(buf);
+    }
+
+    fn as_any(&self) -> &dyn core::any::Any {
+        self
+    }
+}
 
 /// The mock machine.
 pub struct MockPlatform {
@@ -100,7 +147,7 @@ impl MockPlatform {
         for i in 0..len as u64 {
             let a = addr.checked_add(i)?;
             let (data, _) = pages.get(&(a & !(PAGE - 1)))?;
-            out.push(data[(a % PAGE) as usize]);
+            out.push(data.get((a % PAGE) as usize));
         }
         Some(out)
     }
@@ -144,7 +191,7 @@ impl Platform for MockPlatform {
         let pages = self.pages.borrow();
         for (i, b) in dst.iter_mut().enumerate() {
             let a = src.0 + i as u64;
-            *b = pages[&(a & !(PAGE - 1))].0[(a % PAGE) as usize];
+            *b = pages[&(a & !(PAGE - 1))].0.get((a % PAGE) as usize);
         }
         Ok(())
     }
@@ -155,7 +202,7 @@ impl Platform for MockPlatform {
         for (i, b) in src.iter().enumerate() {
             let a = dst.0 + i as u64;
             if let Some(page) = pages.get_mut(&(a & !(PAGE - 1))) {
-                page.0[(a % PAGE) as usize] = *b;
+                page.0.set((a % PAGE) as usize, *b);
             }
         }
         Ok(())
@@ -181,8 +228,38 @@ impl Platform for MockPlatform {
                 !pages.contains_key(&a),
                 "map_zeroed over present page {a:#x}"
             );
-            pages.insert(a, (Box::new([0u8; 4096]), prot));
+            pages.insert(a, (MockFrame::Own(Box::new([0u8; 4096])), prot));
         }
+        Ok(())
+    }
+
+    fn alloc_shared_page(&self) -> Result<Arc<dyn SharedPage>, OutOfMemory> {
+        match self.frames_left.get() {
+            0 => return Err(OutOfMemory),
+            u64::MAX => {}
+            n => self.frames_left.set(n - 1),
+        }
+        Ok(Arc::new(MockSharedPage(spin::Mutex::new([0; 4096]))))
+    }
+
+    fn map_shared_page(
+        &self,
+        addr: UserAddr,
+        page: &Arc<dyn SharedPage>,
+        prot: Prot,
+    ) -> Result<(), OutOfMemory> {
+        assert_eq!(addr.0 % PAGE, 0, "map_shared_page: unaligned address");
+        assert!(!(prot.write && prot.exec), "map_shared_page: W^X violated");
+        if !page.as_any().is::<MockSharedPage>() {
+            return Err(OutOfMemory);
+        }
+        let mut pages = self.pages.borrow_mut();
+        assert!(
+            !pages.contains_key(&addr.0),
+            "map_shared_page over present page {:#x}",
+            addr.0
+        );
+        pages.insert(addr.0, (MockFrame::Shared(Arc::clone(page)), prot));
         Ok(())
     }
 

@@ -92,6 +92,25 @@ pub struct OutOfMemory;
 /// A thread id, as gettid(2) reports it; the first thread is 1 (= the pid).
 pub type Tid = u32;
 
+/// One page of physical memory that a file's page cache and any number of
+/// `MAP_SHARED` mappings hold at once (mmap(2): "Updates to the mapping are
+/// visible to other processes mapping the same region, and ... carried
+/// through to the underlying file"). The platform frees the frame when the
+/// last `Arc` is dropped *and* the last mapping of it is unmapped, so no
+/// mistake in `posix` can leave the program a frame that was reused.
+/// Bytes are copied in and out; the program may be writing the page at the
+/// same moment, as with any shared memory.
+pub trait SharedPage: Send + Sync {
+    /// Copies `buf.len()` bytes at `offset` out of the page (`offset +
+    /// buf.len()` is at most 4096).
+    fn read(&self, offset: usize, buf: &mut [u8]);
+    /// Copies `buf` into the page at `offset` (`offset + buf.len()` is at
+    /// most 4096).
+    fn write(&self, offset: usize, buf: &[u8]);
+    /// Returns the page as `Any`, for the platform to recognise its own.
+    fn as_any(&self) -> &dyn core::any::Any;
+}
+
 /// The machine, as the syscall layer sees it.
 pub trait Platform {
     /// Writes bytes to the console (the serial port).
@@ -107,7 +126,20 @@ pub trait Platform {
     /// zeroed frames and protection `prot`, replacing nothing (the range is
     /// unmapped on entry, `posix::mm` guarantees it).
     fn map_zeroed(&self, addr: UserAddr, len: u64, prot: Prot) -> Result<(), OutOfMemory>;
-    /// Unmaps any present pages in the range and frees their frames.
+    /// Allocates a zeroed [`SharedPage`] (a page of a file's page cache
+    /// that `MAP_SHARED` mappings will map).
+    fn alloc_shared_page(&self) -> Result<alloc::sync::Arc<dyn SharedPage>, OutOfMemory>;
+    /// Maps `page` at page-aligned `addr` (unmapped on entry) with `prot`;
+    /// the mapping holds the frame until [`Platform::unmap`]. A page this
+    /// platform did not allocate is refused with `OutOfMemory`.
+    fn map_shared_page(
+        &self,
+        addr: UserAddr,
+        page: &alloc::sync::Arc<dyn SharedPage>,
+        prot: Prot,
+    ) -> Result<(), OutOfMemory>;
+    /// Unmaps any present pages in the range and frees their frames (a
+    /// shared page's frame once nothing else holds it).
     fn unmap(&self, addr: UserAddr, len: u64);
     /// Changes the protection of the present pages in the range. A
     /// protection with all three flags false (PROT_NONE) must leave the

@@ -5,7 +5,9 @@
 //! map, so the kernel runs with SMAP closed at all times and a copy cannot
 //! fault (a missing page is reported back to `posix`, which resolves it).
 
-use posix::platform::{Fault, OutOfMemory, Platform, Prot, Tid, UserAddr};
+use alloc::sync::Arc;
+
+use posix::platform::{Fault, OutOfMemory, Platform, Prot, SharedPage, Tid, UserAddr};
 
 use crate::arch::cpu;
 use crate::arch::paging::{self, UserFlags, USER_END};
@@ -66,6 +68,36 @@ fn for_each_piece(
     Ok(())
 }
 
+/// A page-cache frame shared with `MAP_SHARED` mappings: this handle is one
+/// holder of the frame's reference count in `frames`, each page-table entry
+/// mapping it another (taken in `map_shared_page`, dropped by `unmap`).
+/// Its bytes are reached through the direct map like any user page in
+/// `copy_to_user`: the program may store to the frame at the same moment,
+/// which is ordinary shared memory and never touches kernel data.
+struct KernelSharedPage {
+    pa: u64,
+}
+
+impl SharedPage for KernelSharedPage {
+    fn read(&self, offset: usize, buf: &mut [u8]) {
+        buf.copy_from_slice(&phys::frame_mut(self.pa)[offset..offset + buf.len()]);
+    }
+
+    fn write(&self, offset: usize, buf: &[u8]) {
+        phys::frame_mut(self.pa)[offset..offset + buf.len()].copy_from_slice(buf);
+    }
+
+    fn as_any(&self) -> &dyn core::any::Any {
+        self
+    }
+}
+
+impl Drop for KernelSharedPage {
+    fn drop(&mut self) {
+        frames::put(self.pa);
+    }
+}
+
 impl Platform for Kernel {
     fn console_write(&self, bytes: &[u8]) {
         crate::console::write_bytes(bytes);
@@ -106,11 +138,40 @@ impl Platform for Kernel {
         Ok(())
     }
 
+    fn alloc_shared_page(&self) -> Result<Arc<dyn SharedPage>, OutOfMemory> {
+        let pa = frames::share().ok_or(OutOfMemory)?;
+        Ok(Arc::new(KernelSharedPage { pa }))
+    }
+
+    fn map_shared_page(
+        &self,
+        addr: UserAddr,
+        page: &Arc<dyn SharedPage>,
+        prot: Prot,
+    ) -> Result<(), OutOfMemory> {
+        // Only frames from `alloc_shared_page` carry a reference count; a
+        // foreign page could name any memory, so it is refused.
+        let page = page
+            .as_any()
+            .downcast_ref::<KernelSharedPage>()
+            .ok_or(OutOfMemory)?;
+        if addr.0 >= USER_END || !addr.0.is_multiple_of(PAGE) || !frames::get(page.pa) {
+            return Err(OutOfMemory);
+        }
+        if !paging::map_user(addr.0, page.pa, flags(prot)) {
+            frames::put(page.pa);
+            return Err(OutOfMemory);
+        }
+        Ok(())
+    }
+
     fn unmap(&self, addr: UserAddr, len: u64) {
         let mut va = addr.0 & !(PAGE - 1);
         while va < addr.0 + len {
             if let Some(pa) = paging::unmap_user(va) {
-                frames::free(pa);
+                // A shared frame stays while the page cache or another
+                // mapping holds it.
+                frames::put(pa);
             }
             va += PAGE;
         }

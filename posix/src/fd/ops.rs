@@ -8,7 +8,9 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use spin::Mutex;
 
-use crate::platform::UserAddr;
+use alloc::sync::Arc;
+
+use crate::platform::{Platform, SharedPage, UserAddr};
 use crate::vfs::error::{err, Errno, SysResult};
 use crate::vfs::flags::{o, AccessMode, OpenFlags};
 use crate::vfs::types::{Fallocate, Metadata};
@@ -306,6 +308,18 @@ pub trait FileOps: Send + Sync {
     /// or a directory").
     fn fallocate(&self, _mode: Fallocate, _offset: u64, _len: u64) -> SysResult<()> {
         err(Errno::ENODEV, "fallocate on a non-regular file")
+    }
+
+    /// Returns page `idx` (file offset `idx * 4096`) of the file's page
+    /// cache as a page `MAP_SHARED` mappings map, allocating it from `p`
+    /// (`mm_file`).
+    ///
+    /// # Errors
+    /// ENODEV by default (mmap(2): "The underlying filesystem of the
+    /// specified file does not support memory mapping"); ENOSPC or ENOMEM
+    /// when no page can be had.
+    fn shared_page(&self, _idx: u64, _p: &dyn Platform) -> SysResult<Arc<dyn SharedPage>> {
+        err(Errno::ENODEV, "no shared pages for this file")
     }
 
     /// Flushes the file to its storage.

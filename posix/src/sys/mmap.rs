@@ -139,8 +139,9 @@ const MCL_FUTURE: i32 = 2;
 const MCL_ONFAULT: i32 = 4;
 const MLOCK_ONFAULT: u32 = 1;
 
-/// msync(addr, length, flags): private and read-only shared mappings have
-/// nothing to write back, so msync only validates (ENOMEM for unmapped).
+/// msync(addr, length, flags): shared mappings map the file's own pages
+/// and private ones never write back, so msync only validates (ENOMEM for
+/// unmapped).
 pub(crate) fn sys_msync(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
     let (addr, flags) = (a.raw(0), a.int(2));
     if !addr.is_multiple_of(PAGE) {

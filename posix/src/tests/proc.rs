@@ -73,8 +73,19 @@ fn mmap_of_a_tmp_file_and_dev_zero() {
     p.copy_to_user(crate::platform::UserAddr(m), b"J").unwrap();
     assert_eq!(sys(&proc, &p, 17, &[fd as u64, buf + 0x200, 5, 0]), 5);
     assert_eq!(p.peek(buf + 0x200, 5).unwrap(), b"hello");
-    // MAP_SHARED|PROT_WRITE: ENODEV; PROT_EXEC: EACCES.
-    assert_eq!(sys(&proc, &p, 9, &[0, 4096, 3, 1, fd as u64, 0]), -19);
+    // MAP_SHARED|PROT_WRITE of an O_RDWR fd maps the file's pages: a
+    // store is seen by pread. PROT_EXEC: EACCES.
+    let s = sys(&proc, &p, 9, &[0, 4096, 3, 1, fd as u64, 0]);
+    assert!(s > 0, "mmap shared: {s}");
+    let s = s as u64;
+    let w = Access {
+        write: true,
+        exec: false,
+    };
+    assert_eq!(proc.page_fault(&p, s, w), crate::FaultOutcome::Resolved);
+    p.copy_to_user(crate::platform::UserAddr(s), b"Y").unwrap();
+    assert_eq!(sys(&proc, &p, 17, &[fd as u64, buf + 0x200, 5, 0]), 5);
+    assert_eq!(p.peek(buf + 0x200, 5).unwrap(), b"Yello");
     assert_eq!(sys(&proc, &p, 9, &[0, 4096, 5, 2, fd as u64, 0]), -13);
     assert_eq!(sys(&proc, &p, 26, &[m, 4096, 4]), 0);
     // /dev/zero maps as anonymous memory.

@@ -238,6 +238,16 @@ impl FileOps for InodeFile {
         self.check_path()
     }
 
+    fn shared_page(
+        &self,
+        idx: u64,
+        p: &dyn crate::platform::Platform,
+    ) -> SysResult<alloc::sync::Arc<dyn crate::platform::SharedPage>> {
+        self.loc
+            .inode
+            .shared_page(idx, &mut || p.alloc_shared_page().ok())
+    }
+
     fn loc(&self) -> Option<Loc> {
         Some(self.loc.clone())
     }

@@ -14,6 +14,7 @@ use super::error::{err, Errno, SysResult};
 use super::flags::{OpenFlags, RenameFlags};
 use super::types::{DirEntry, Fallocate, Metadata, SetAttr};
 use crate::fd::FileOps;
+use crate::platform::SharedPage;
 
 /// Refuses a namespace change: ENOTDIR in a non-directory, EPERM in a
 /// directory whose filesystem has a fixed set of names (/dev).
@@ -117,6 +118,20 @@ pub trait Inode: Send + Sync + Any {
             return err(Errno::EISDIR, "truncate of a directory");
         }
         err(Errno::EINVAL, "truncate of a non-regular file")
+    }
+
+    /// Returns page `idx` of a regular file as a shared page for
+    /// `MAP_SHARED` mappings, taking new pages from `make`.
+    ///
+    /// # Errors
+    /// ENODEV where the filesystem cannot share its pages; ENOSPC (size
+    /// limit) or ENOMEM (`make` failed).
+    fn shared_page(
+        &self,
+        _idx: u64,
+        _make: &mut dyn FnMut() -> Option<Arc<dyn SharedPage>>,
+    ) -> SysResult<Arc<dyn SharedPage>> {
+        err(Errno::ENODEV, "filesystem without shared pages")
     }
 
     /// Changes the allocation of a byte range (fallocate(2)).

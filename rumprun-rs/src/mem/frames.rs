@@ -2,8 +2,12 @@
 //! the boot memory map minus reserved regions (kernel image, payload, boot
 //! info, low 1 MiB), handed out by bumping through the ranges; freed frames
 //! go on a LIFO stack kept inside the free frames themselves, so the
-//! allocator needs no memory of its own.
+//! allocator needs no memory of its own. Frames shared between a file's
+//! page cache and MAP_SHARED mappings carry a reference count ([`share`],
+//! [`get`], [`put`]): such a frame goes back on the free list only when its
+//! last holder lets go, whatever the order.
 
+use alloc::collections::BTreeMap;
 use spin::Mutex;
 
 use super::{phys, PAGE};
@@ -128,6 +132,45 @@ pub fn free(pa: u64) {
     phys::frame_mut(pa)[..8].copy_from_slice(&next.to_le_bytes());
     f.freed = pa;
     f.free_count += 1;
+}
+
+/// Reference counts of shared frames (physical address -> holders). A
+/// frame absent from the map has one owner, who frees it.
+static SHARED: Mutex<BTreeMap<u64, u64>> = Mutex::new(BTreeMap::new());
+
+/// Allocates one zeroed frame with a reference count of 1, for sharing.
+pub fn share() -> Option<u64> {
+    let pa = alloc()?;
+    SHARED.lock().insert(pa, 1);
+    Some(pa)
+}
+
+/// Adds a holder to the shared frame `pa`; returns false (and changes
+/// nothing) if `pa` is not a shared frame.
+pub fn get(pa: u64) -> bool {
+    match SHARED.lock().get_mut(&pa) {
+        Some(n) => {
+            *n += 1;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Drops one holder of `pa`: a shared frame is freed with its last holder,
+/// any other frame at once (its one owner let go).
+pub fn put(pa: u64) {
+    {
+        let mut shared = SHARED.lock();
+        if let Some(n) = shared.get_mut(&pa) {
+            *n -= 1;
+            if *n > 0 {
+                return;
+            }
+            shared.remove(&pa);
+        }
+    }
+    free(pa);
 }
 
 /// Returns the free bytes (bump ranges plus freed frames).

@@ -13,6 +13,7 @@ use spin::Mutex;
 
 use super::pages::{Pages, MAX_FILE_SIZE, PAGE};
 use super::FsShared;
+use crate::platform::SharedPage;
 use crate::vfs::error::{err, error, Errno, SysResult};
 use crate::vfs::flags::RenameFlags;
 use crate::vfs::inode::{Inode, NewNode};
@@ -465,6 +466,40 @@ impl Inode for TmpNode {
             g.mtime = now;
             g.ctime = now;
             Ok((n, offset + n as u64))
+        })
+    }
+
+    /// Moves the page into a shared page on first request (`Pages::share`),
+    /// as shmem's page cache backs its MAP_SHARED mappings.
+    fn shared_page(
+        &self,
+        idx: u64,
+        make: &mut dyn FnMut() -> Option<Arc<dyn SharedPage>>,
+    ) -> SysResult<Arc<dyn SharedPage>> {
+        let fs = &self.fs;
+        self.with_file(|g| {
+            let Content::File(p) = &mut g.content else {
+                return err(Errno::EINVAL, "not a regular file");
+            };
+            let mut space = true;
+            let mut made = true;
+            let r = p.share(
+                idx,
+                &mut || {
+                    space = fs.reserve_page();
+                    space
+                },
+                &mut || {
+                    let m = make();
+                    made = m.is_some();
+                    m
+                },
+            );
+            match r {
+                Some(s) => Ok(s),
+                None if !made => err(Errno::ENOMEM, "no frame for a shared page"),
+                None => err(Errno::ENOSPC, "tmpfs size limit reached"),
+            }
         })
     }
 

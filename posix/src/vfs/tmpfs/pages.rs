@@ -3,9 +3,18 @@
 //! exhaust kernel memory, and `st_blocks` counts what is really allocated
 //! (stat(2): st_blocks "may be smaller than st_size/512 when the file has
 //! holes"). Page accounting against the filesystem limit is the caller's.
+//!
+//! A page is the file's own heap memory until a `MAP_SHARED` mapping first
+//! asks for it ([`Pages::share`]); it then moves into a platform
+//! [`SharedPage`] that the mappings map directly, so reads, writes and
+//! every mapping see the same bytes (Linux's shmem page cache). Files never
+//! mapped shared cost no frames of their own.
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+
+use crate::platform::SharedPage;
 
 /// Size of one page of file data.
 pub const PAGE: u64 = 4096;
@@ -17,7 +26,47 @@ pub const MAX_FILE_SIZE: u64 = i64::MAX as u64;
 pub struct Pages {
     /// Logical size in bytes.
     pub size: u64,
-    pages: BTreeMap<u64, Box<[u8]>>,
+    pages: BTreeMap<u64, Page>,
+}
+
+/// One allocated page of file data.
+enum Page {
+    /// Only the file sees it.
+    Own(Box<[u8]>),
+    /// Also mapped (or mappable) by `MAP_SHARED` mappings.
+    Shared(Arc<dyn SharedPage>),
+}
+
+impl core::fmt::Debug for Page {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Page::Own(_) => "Own",
+            Page::Shared(_) => "Shared",
+        })
+    }
+}
+
+impl Page {
+    fn read(&self, at: usize, dst: &mut [u8]) {
+        match self {
+            Page::Own(b) => dst.copy_from_slice(&b[at..at + dst.len()]),
+            Page::Shared(s) => s.read(at, dst),
+        }
+    }
+
+    fn write(&mut self, at: usize, src: &[u8]) {
+        match self {
+            Page::Own(b) => b[at..at + src.len()].copy_from_slice(src),
+            Page::Shared(s) => s.write(at, src),
+        }
+    }
+
+    fn zero(&mut self, from: usize, to: usize) {
+        match self {
+            Page::Own(b) => b[from..to].fill(0),
+            Page::Shared(s) => s.write(from, &[0; PAGE as usize][..to - from]),
+        }
+    }
 }
 
 fn split(pos: u64) -> (u64, usize) {
@@ -44,7 +93,7 @@ impl Pages {
             let chunk = (PAGE as usize - in_page).min(n - done);
             let dst = &mut buf[done..done + chunk];
             match self.pages.get(&idx) {
-                Some(p) => dst.copy_from_slice(&p[in_page..in_page + chunk]),
+                Some(p) => p.read(in_page, dst),
                 None => dst.fill(0),
             }
             done += chunk;
@@ -61,9 +110,34 @@ impl Pages {
         if !alloc() {
             return false;
         }
-        self.pages
-            .insert(idx, alloc::vec![0u8; PAGE as usize].into_boxed_slice());
+        self.pages.insert(
+            idx,
+            Page::Own(alloc::vec![0u8; PAGE as usize].into_boxed_slice()),
+        );
         true
+    }
+
+    /// Returns page `idx` as a [`SharedPage`] for a `MAP_SHARED` mapping:
+    /// a hole is allocated if `alloc` agrees (the filesystem's space
+    /// check), a page of the file's own moves into a page from `make`.
+    /// `None` when either refuses.
+    pub fn share(
+        &mut self,
+        idx: u64,
+        alloc: &mut dyn FnMut() -> bool,
+        make: &mut dyn FnMut() -> Option<Arc<dyn SharedPage>>,
+    ) -> Option<Arc<dyn SharedPage>> {
+        if let Some(Page::Shared(s)) = self.pages.get(&idx) {
+            return Some(Arc::clone(s));
+        }
+        let shared = make()?;
+        match self.pages.get(&idx) {
+            Some(Page::Own(b)) => shared.write(0, b),
+            _ if !alloc() => return None,
+            _ => {}
+        }
+        self.pages.insert(idx, Page::Shared(Arc::clone(&shared)));
+        Some(shared)
     }
 
     /// Writes `buf` at `offset`, growing the size; stops early when `alloc`
@@ -78,7 +152,7 @@ impl Pages {
             }
             let chunk = (PAGE as usize - in_page).min(buf.len() - done);
             if let Some(p) = self.pages.get_mut(&idx) {
-                p[in_page..in_page + chunk].copy_from_slice(&buf[done..done + chunk]);
+                p.write(in_page, &buf[done..done + chunk]);
             }
             done += chunk;
         }
@@ -115,7 +189,7 @@ impl Pages {
                 let start = from.max(idx * PAGE) - idx * PAGE;
                 let end = to.min((idx + 1) * PAGE) - idx * PAGE;
                 // Both are within 0..=PAGE.
-                p[start as usize..end as usize].fill(0);
+                p.zero(start as usize, end as usize);
             }
         }
         freed
@@ -136,7 +210,7 @@ impl Pages {
             let (idx, in_page) = split(len);
             if in_page != 0 {
                 if let Some(p) = self.pages.get_mut(&idx) {
-                    p[in_page..].fill(0);
+                    p.zero(in_page, PAGE as usize);
                 }
             }
         }
