@@ -201,6 +201,7 @@ pub(crate) mod util {
 }
 
 mod misc;
+mod netlink;
 mod poll;
 mod proc;
 mod process;

@@ -38,6 +38,8 @@ pub struct Files {
     /// The names AF_UNIX sockets are bound to (abstract names, socket
     /// inodes), kept across a rootfs rebuild.
     pub unix: crate::net::unix::Names,
+    /// The port ids AF_NETLINK sockets are bound to.
+    pub netlink: crate::net::netlink::Ports,
     etc: EtcConfig,
     tmp_max_bytes: u64,
 }
@@ -64,6 +66,7 @@ impl Files {
             bridge,
             proc,
             unix: crate::net::unix::Names::default(),
+            netlink: crate::net::netlink::Ports::default(),
             etc,
             tmp_max_bytes,
         }

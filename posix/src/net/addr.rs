@@ -1,6 +1,7 @@
 //! `struct sockaddr` in and out, converted once at the syscall boundary
 //! (linux/in.h `sockaddr_in`, linux/in6.h `sockaddr_in6`, linux/un.h
-//! `sockaddr_un`; unix(7) for the three kinds of AF_UNIX address).
+//! `sockaddr_un`, linux/netlink.h `sockaddr_nl`; unix(7) for the three
+//! kinds of AF_UNIX address).
 //! Neighbours: `net::socket` (methods take [`SockAddr`]), `sys/socket.rs`
 //! (copies the bytes).
 
@@ -18,6 +19,10 @@ pub const SOCKADDR_IN_LEN: usize = 16;
 pub const SOCKADDR_IN6_LEN: usize = 28;
 /// `sizeof(struct sockaddr_un)`: family plus a 108-byte path.
 pub const SOCKADDR_UN_LEN: usize = 110;
+/// `sizeof(struct sockaddr_nl)`.
+pub const SOCKADDR_NL_LEN: usize = 12;
+/// `AF_NETLINK`.
+pub const AF_NETLINK: i32 = 16;
 /// `sizeof(struct sockaddr_storage)`: the most any address takes.
 pub const SOCKADDR_STORAGE_LEN: usize = 128;
 
@@ -57,6 +62,13 @@ pub enum SockAddr {
     },
     /// `AF_UNIX`.
     Unix(UnixAddr),
+    /// `AF_NETLINK` (linux/netlink.h `sockaddr_nl`).
+    Netlink {
+        /// `nl_pid`: the port id (0: the kernel).
+        pid: u32,
+        /// `nl_groups`: a bitmap of multicast groups.
+        groups: u32,
+    },
 }
 
 impl SockAddr {
@@ -110,6 +122,15 @@ impl SockAddr {
                 let end = path.iter().position(|&c| c == 0).unwrap_or(path.len());
                 Ok(SockAddr::Unix(UnixAddr::Path(path[..end].to_vec())))
             }
+            AF_NETLINK => {
+                if b.len() < SOCKADDR_NL_LEN {
+                    return err(Errno::EINVAL, "sockaddr_nl too short");
+                }
+                Ok(SockAddr::Netlink {
+                    pid: u32::from_ne_bytes([b[4], b[5], b[6], b[7]]),
+                    groups: u32::from_ne_bytes([b[8], b[9], b[10], b[11]]),
+                })
+            }
             _ => err(Errno::EAFNOSUPPORT, "address family not supported"),
         }
     }
@@ -121,6 +142,7 @@ impl SockAddr {
             SockAddr::Inet { .. } => AF_INET,
             SockAddr::Inet6 { .. } => AF_INET6,
             SockAddr::Unix(_) => AF_UNIX,
+            SockAddr::Netlink { .. } => AF_NETLINK,
         }
     }
 
@@ -157,6 +179,11 @@ impl SockAddr {
             SockAddr::Unix(UnixAddr::Abstract(n)) => {
                 v.push(0);
                 v.extend_from_slice(n);
+            }
+            SockAddr::Netlink { pid, groups } => {
+                v.extend_from_slice(&[0, 0]); // nl_pad
+                v.extend_from_slice(&pid.to_ne_bytes());
+                v.extend_from_slice(&groups.to_ne_bytes());
             }
         }
         v

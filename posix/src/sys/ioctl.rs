@@ -1,7 +1,8 @@
 //! ioctl(2): the generic requests every fd takes (fs/ioctl.c: FIOCLEX,
 //! FIONCLEX, FIONBIO, FIOASYNC, FIONREAD on regular files), then the
 //! file's own `FileOps::ioctl` (the console answers the tty requests;
-//! other files ENOTTY, so `isatty` is false for them).
+//! other files ENOTTY, so `isatty` is false for them). The interface
+//! requests (SIOCGIF*) on sockets are `sys::ioctl_if`'s.
 
 use crate::args::Args;
 use crate::bail;
@@ -59,7 +60,11 @@ pub(crate) fn sys_ioctl(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
             cx.copy_out(arg, &left.to_le_bytes())?;
             Ok(0)
         }
-        FIONREAD | SIOCOUTQ if f.as_socket().is_some() => {
+        // netlink_ioctl has neither (ENOTTY, from the default below).
+        FIONREAD | SIOCOUTQ
+            if f.as_socket()
+                .is_some_and(|s| s.domain() != crate::net::netlink::AF_NETLINK) =>
+        {
             // A socket kind with its own answer (unix_ioctl) gives it;
             // otherwise socket(7)/tcp(7): SIOCINQ (= FIONREAD) is the bytes
             // waiting to be read, SIOCOUTQ the unsent ones, reported as 0
@@ -74,6 +79,9 @@ pub(crate) fn sys_ioctl(cx: &mut Cx<'_>, a: &Args) -> SysResult<u64> {
             };
             cx.copy_out(arg, &i32::try_from(n).unwrap_or(i32::MAX).to_le_bytes())?;
             Ok(0)
+        }
+        r if crate::sys::ioctl_if::handles(r) && f.as_socket().is_some() => {
+            crate::sys::ioctl_if::ioctl_if(cx, &f, r, arg)
         }
         _ => {
             if f.description().is_path() {

@@ -24,6 +24,7 @@ pub mod getrandom;
 pub mod getrusage;
 pub mod getuid;
 pub mod ioctl;
+pub mod ioctl_if;
 pub mod kill;
 pub mod link;
 pub mod lseek;

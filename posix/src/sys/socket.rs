@@ -15,6 +15,7 @@ use crate::bail;
 use crate::errno::{Errno, SysResult};
 use crate::fd::{FdFlags, FileOps};
 use crate::net::addr::{SockAddr, SOCKADDR_STORAGE_LEN};
+use crate::net::netlink::AF_NETLINK;
 use crate::net::socket::{AF_INET, AF_INET6, AF_UNIX};
 use crate::net::{Connecting, SockEnv, Socket};
 use crate::platform::UserAddr;
@@ -31,8 +32,6 @@ pub const SOCK_CLOEXEC: i32 = 0o2000000;
 const SOCK_TYPE_MASK: i32 = 0xf;
 /// `SOMAXCONN`, net.core.somaxconn's default since Linux 5.4.
 pub const SOMAXCONN: u32 = 4096;
-/// `AF_NETLINK`: musl's getifaddrs/if_nameindex try it; not supported.
-const AF_NETLINK: i32 = 16;
 
 /// Splits socket(2)'s `type` into the kind and the fd flags.
 ///
@@ -79,7 +78,14 @@ fn new_socket(
             crate::net::unix::socket(&cx.st.waits, ty, nonblock, ucred(cx))
         }
         AF_INET | AF_INET6 => crate::net::inet::socket(&cx.st.net, domain, ty, protocol, nonblock),
-        AF_NETLINK => bail!(EAFNOSUPPORT, "AF_NETLINK sockets are not supported"),
+        AF_NETLINK => crate::net::netlink::socket(
+            &cx.st.waits,
+            &cx.st.net,
+            &cx.st.files.netlink,
+            ty,
+            protocol,
+            nonblock,
+        ),
         _ => bail!(EAFNOSUPPORT, "socket address family"),
     }
 }
@@ -208,8 +214,9 @@ pub(crate) fn read_sockaddr_for(
             }
         }
         _ => {
+            // unix_bind, netlink_bind: another family is EINVAL.
             if family != dom {
-                bail!(EINVAL, "address family is not AF_UNIX");
+                bail!(EINVAL, "address family does not match the socket");
             }
         }
     }

@@ -215,7 +215,7 @@ fn socket_flags_and_families_are_checked() {
     let (proc, p, _m) = setup();
     assert_eq!(sys(&proc, &p, SOCKET, &[2, 1 | 0x100, 0]), EINVAL);
     assert_eq!(sys(&proc, &p, SOCKET, &[17, 1, 0]), EAFNOSUPPORT);
-    assert_eq!(sys(&proc, &p, SOCKET, &[16, 3, 0]), EAFNOSUPPORT);
+    assert_eq!(sys(&proc, &p, SOCKET, &[5, 3, 0]), EAFNOSUPPORT);
 }
 
 #[test]

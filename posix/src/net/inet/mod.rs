@@ -22,6 +22,8 @@
 //!   link-local) and keeps /etc/hosts and /etc/resolv.conf current;
 //!   `tcp`/`udp` are the protocol state machines, `ready` the poll bits
 //!   (Linux's `tcp_poll`/`udp_poll`), `opts` the protocol options.
+//! - `ifaces` answers [`Net::interfaces`] (plain `net::iface` data for
+//!   rtnetlink and the SIOCGIF* ioctls).
 //! - [`fuzz_receive`] feeds arbitrary frames through a NIC into the stack
 //!   and the socket calls (the fuzz target's entry point).
 
@@ -48,6 +50,7 @@ mod csum;
 mod device;
 mod endpoint;
 mod fuzz;
+mod ifaces;
 mod object;
 mod opts;
 mod ready;
