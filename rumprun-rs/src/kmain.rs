@@ -132,11 +132,17 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
     paging::init(ram_end);
     phases.mark("paging");
     // The heap holds tmpfs data and socket buffers (64 KiB each way per
-    // TCP socket), so a quarter of RAM: a 64 MiB VM gets ~14 MiB, enough
-    // for a listener with a few dozen queued connections. Past it, socket
-    // creation fails with ENOBUFS rather than stopping the kernel.
-    let heap_bytes = (free / 4).clamp(4 << 20, 256 << 20);
-    if !heap::init(heap_bytes) {
+    // TCP socket) and grows on demand (mem/heap.rs), so it starts small:
+    // 4 MiB, enough for boot, the root filesystem and a few sockets, or
+    // RAM/32 up to 32 MiB on big VMs so a busy server grows rarely. It
+    // grows while a floor of RAM stays free for the program's own pages
+    // (its image, stack, brk and mmap come from the same frames): an
+    // eighth of RAM, at least 4 MiB. A 64 MiB VM thus starts with 4 MiB
+    // and may grow to ~50 MiB; past the floor, socket creation fails with
+    // ENOBUFS and /tmp writes with ENOSPC rather than stopping the kernel.
+    let heap_bytes = (free / 32).clamp(4 << 20, 32 << 20);
+    let heap_floor = (free / 8).max(4 << 20);
+    if !heap::init(heap_bytes, heap_floor) {
         boot_error("not enough RAM for the kernel heap; give the VM more memory (-m)");
     }
     phases.mark("heap");
@@ -197,6 +203,14 @@ pub extern "C" fn kernel_start64(proto: u32, info: u32, tsc0: u64) -> ! {
             (ns / 1_000) % 1_000,
             time::tsc_hz() / 1_000_000,
             frames::free_bytes() >> 20
+        );
+        let h = heap::stats();
+        kprintln!(
+            "heap: {} MiB at boot, {} MiB now after {} growths; grows while {} MiB of RAM stay free",
+            h.initial >> 20,
+            h.bytes >> 20,
+            h.growths,
+            h.floor >> 20
         );
     }
     if overrides.crash_test {

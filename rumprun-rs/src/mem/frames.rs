@@ -80,20 +80,44 @@ pub fn init(usable: &[(u64, u64)], reserved: &[(u64, u64)]) -> u64 {
     f.ranges[..n].iter().map(|(s, e)| e - s).sum()
 }
 
-/// Takes `count` contiguous frames (for the kernel heap), from the largest range.
+impl Frames {
+    /// Returns the free bytes (bump ranges plus freed frames).
+    fn free_bytes(&self) -> u64 {
+        self.ranges[self.cursor.min(self.n)..self.n]
+            .iter()
+            .map(|(s, e)| e - s)
+            .sum::<u64>()
+            + self.free_count * PAGE
+    }
+}
+
+/// Takes `count` contiguous frames (the kernel heap, DMA buffers) from the
+/// end of the largest range, so they stay clear of the single frames
+/// [`alloc()`] bumps from the start of the ranges.
 pub fn alloc_contiguous(count: u64) -> Option<u64> {
+    alloc_contiguous_keeping(count, 0)
+}
+
+/// Like [`alloc_contiguous`], but only if at least `keep` free bytes remain
+/// afterwards (checked under the same lock as the allocation): the kernel
+/// heap grows this way and leaves a floor of RAM for the program.
+pub fn alloc_contiguous_keeping(count: u64, keep: u64) -> Option<u64> {
+    let bytes = count.checked_mul(PAGE)?;
     let mut f = FRAMES.lock();
+    if f.free_bytes().checked_sub(bytes)? < keep {
+        return None;
+    }
     let n = f.n;
     let (i, _) = f.ranges[..n]
         .iter()
         .enumerate()
         .max_by_key(|(_, (s, e))| e - s)?;
     let (s, e) = f.ranges[i];
-    if e - s < count * PAGE {
+    if e - s < bytes {
         return None;
     }
-    f.ranges[i].1 = e - count * PAGE;
-    Some(e - count * PAGE)
+    f.ranges[i].1 = e - bytes;
+    Some(e - bytes)
 }
 
 /// Allocates one zeroed frame, or `None` when RAM is exhausted.
@@ -175,10 +199,5 @@ pub fn put(pa: u64) {
 
 /// Returns the free bytes (bump ranges plus freed frames).
 pub fn free_bytes() -> u64 {
-    let f = FRAMES.lock();
-    f.ranges[f.cursor.min(f.n)..f.n]
-        .iter()
-        .map(|(s, e)| e - s)
-        .sum::<u64>()
-        + f.free_count * PAGE
+    FRAMES.lock().free_bytes()
 }

@@ -34,6 +34,15 @@ pub fn slice(pa: u64, len: u64) -> &'static [u8] {
     unsafe { core::slice::from_raw_parts((DIRECT_BASE + pa) as *const u8, len as usize) }
 }
 
+/// Returns the direct-map address of `[pa, pa + len)`, checked to lie
+/// inside the direct map. Only an address: what may be done through it is
+/// the caller's to justify (the heap hands whole runs of frames it owns to
+/// its allocator this way).
+pub fn range_ptr(pa: u64, len: u64) -> *mut u8 {
+    check(pa, len);
+    (DIRECT_BASE + pa) as *mut u8
+}
+
 /// Returns a mutable view of a frame the caller owns.
 ///
 /// The caller must own the frame exclusively (it came from the frame
