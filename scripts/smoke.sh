@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Boot smoke test: bakes examples/hello with this tree's tools and kernel,
 # boots it on both QEMU machine types (microvm, q35) and checks output and
-# exit status, that each finds its virtio-net card, then checks the kernel's crash report (a deliberate ring-0
-# page fault: register dump, symbolised backtrace, status 125).
+# exit status, that each finds its virtio-net card, that filling both tmpfs
+# mounts gives ENOSPC rather than a kernel stop (tests/smoke/fill_tmpfs.c),
+# then checks the kernel's crash report (a deliberate ring-0 page fault:
+# register dump, symbolised backtrace, status 125).
 # Usage: scripts/smoke.sh TOOLS_DIR KERNEL TIMEOUT_SECS
 set -uo pipefail
 tools=$1 kernel=$2 timeout=$3
@@ -30,6 +32,12 @@ for m in microvm q35; do
 	st=0; out=$("$tools/rumprun" run --net user --debug --machine "$m" --timeout "$timeout" build/hello.img </dev/null 2>&1) || st=$?
 	check "NIC on $m" 0 "$out" "$st" "net: virtio-net on $bus " 'vector 33' 'hi, world!'
 done
+# A full kernel heap is a full filesystem, not a kernel stop: fill /tmp and
+# /dev/shm in 64 MiB (more than the heap can grow to), twice.
+"$tools/rumprun-cc" -O2 -o build/fill_tmpfs tests/smoke/fill_tmpfs.c || exit 1
+"$tools/rumprun" bake build/fill_tmpfs -o build/fill_tmpfs.img --kernel "$kernel" -m 64M || exit 1
+st=0; out=$("$tools/rumprun" run --net none --timeout "$timeout" build/fill_tmpfs.img </dev/null 2>&1) || st=$?
+check "tmpfs full in 64 MiB" 0 "$out" "$st" 'round 2: ' 'fill_tmpfs: ok'
 st=0; out=$("$tools/rumprun" run --kernel-crash-test --timeout "$timeout" build/hello.img </dev/null 2>&1) || st=$?
 check "kernel crash report" 125 "$out" "$st" 'KERNEL FAULT: page fault' 'cr2 ' 'backtrace:' 'crash_test'
 echo "$passed passed, $failed failed"

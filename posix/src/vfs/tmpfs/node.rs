@@ -21,6 +21,10 @@ use crate::vfs::types::{
     DevId, DirEntry, Fallocate, FileType, Metadata, SetAttr, TimeUpdate, Timespec, PERM_MASK,
 };
 
+/// Why a tmpfs write or allocation got no page: the mount's size limit
+/// (tmpfs(5) `size=`), or a full kernel heap (`Pages` allocates fallibly).
+const FULL: &str = "tmpfs full (its size limit, or no kernel memory left)";
+
 const BOGO_DIRENT_SIZE: u64 = 20;
 const SHORT_SYMLINK_LEN: usize = 128;
 
@@ -436,7 +440,7 @@ impl Inode for TmpNode {
             };
             let n = p.write(offset, buf, &mut || fs.reserve_page());
             if n == 0 && !buf.is_empty() {
-                return err(Errno::ENOSPC, "tmpfs size limit reached");
+                return err(Errno::ENOSPC, FULL);
             }
             g.mtime = now;
             g.ctime = now;
@@ -461,7 +465,7 @@ impl Inode for TmpNode {
             }
             let n = p.write(offset, buf, &mut || fs.reserve_page());
             if n == 0 && !buf.is_empty() {
-                return err(Errno::ENOSPC, "tmpfs size limit reached");
+                return err(Errno::ENOSPC, FULL);
             }
             g.mtime = now;
             g.ctime = now;
@@ -498,7 +502,7 @@ impl Inode for TmpNode {
             match r {
                 Some(s) => Ok(s),
                 None if !made => err(Errno::ENOMEM, "no frame for a shared page"),
-                None => err(Errno::ENOSPC, "tmpfs size limit reached"),
+                None => err(Errno::ENOSPC, FULL),
             }
         })
     }
@@ -537,7 +541,7 @@ impl Inode for TmpNode {
                 Fallocate::PunchHole => fs.release_pages(p.punch(offset, end.min(p.size))),
                 Fallocate::Allocate | Fallocate::KeepSize => {
                     if !p.allocate(offset, end, &mut || fs.reserve_page()) {
-                        return err(Errno::ENOSPC, "tmpfs size limit reached");
+                        return err(Errno::ENOSPC, FULL);
                     }
                     if mode == Fallocate::Allocate && end > p.size {
                         p.size = end;

@@ -69,6 +69,14 @@ impl Page {
     }
 }
 
+/// A zeroed page from the kernel heap, or `None` if the heap is full.
+fn zeroed_page() -> Option<Box<[u8]>> {
+    let mut v = alloc::vec::Vec::new();
+    v.try_reserve_exact(PAGE as usize).ok()?;
+    v.resize(PAGE as usize, 0);
+    Some(v.into_boxed_slice())
+}
+
 fn split(pos: u64) -> (u64, usize) {
     // pos % PAGE < 4096 fits usize.
     (pos / PAGE, (pos % PAGE) as usize)
@@ -101,19 +109,23 @@ impl Pages {
         n
     }
 
-    /// Returns whether page `idx` exists, allocating it if `alloc` agrees
-    /// (the filesystem's space check).
+    /// Returns whether page `idx` exists, allocating it if the kernel heap
+    /// has room and `alloc` agrees (the filesystem's space check, asked
+    /// only once the memory is in hand so a refusal leaves its count
+    /// alone). A full heap is the filesystem running out of space
+    /// (ENOSPC for the writer, as Linux's shmem when it cannot get a
+    /// page), never a kernel stop.
     fn ensure(&mut self, idx: u64, alloc: &mut dyn FnMut() -> bool) -> bool {
         if self.pages.contains_key(&idx) {
             return true;
         }
+        let Some(page) = zeroed_page() else {
+            return false;
+        };
         if !alloc() {
             return false;
         }
-        self.pages.insert(
-            idx,
-            Page::Own(alloc::vec![0u8; PAGE as usize].into_boxed_slice()),
-        );
+        self.pages.insert(idx, Page::Own(page));
         true
     }
 
