@@ -90,6 +90,8 @@ static const char *t_errname(int e)
 	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
 	case ENETUNREACH: return "ENETUNREACH";
 	case EHOSTUNREACH: return "EHOSTUNREACH";
+	case ENOBUFS: return "ENOBUFS";
+	case ESOCKTNOSUPPORT: return "ESOCKTNOSUPPORT";
 	default: return "E?";
 	}
 }
