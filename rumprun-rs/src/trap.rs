@@ -7,12 +7,10 @@
 //! kernel faults print a register dump and a symbolised backtrace and stop
 //! the VM with `STATUS_KERNEL_PANIC`.
 
-use alloc::vec::Vec;
-
 use posix::process::{Access, FaultOutcome, SyscallOutcome};
 use posix::UserRegs;
 use rumprun_config::exit::{status_for_signal, STATUS_KERNEL_PANIC};
-use rumprun_config::symbols::{self, Symbol};
+use rumprun_config::symbols;
 use spin::Once;
 
 use crate::arch::idt::TrapFrame;
@@ -296,8 +294,8 @@ pub extern "C" fn syscall_entry_rust(f: &mut TrapFrame) -> bool {
     false
 }
 
-fn print_symbol(syms: &[Symbol], addr: u64) {
-    match symbols::lookup(syms, addr) {
+fn print_symbol(table: &[u8], addr: u64) {
+    match symbols::find(table, addr) {
         Some((s, off)) => kprintln!("  {:#018x} {}+{:#x}", addr, s.name, off),
         None => kprintln!("  {:#018x} ?", addr),
     }
@@ -325,12 +323,10 @@ pub fn backtrace(rip: u64, mut rbp: u64) {
             ),
         ]
     };
-    let syms: Vec<Symbol> = SYMBOLS
-        .get()
-        .and_then(|b| symbols::decode(b))
-        .unwrap_or_default();
+    // Looked up in place: this runs for panics of an exhausted heap too.
+    let syms: &[u8] = SYMBOLS.get().map_or(&[], |b| b);
     kprintln!("backtrace:");
-    print_symbol(&syms, rip);
+    print_symbol(syms, rip);
     for _ in 0..32 {
         if !rbp.is_multiple_of(8) || !stacks.iter().any(|&(lo, hi)| rbp >= lo && rbp + 16 <= hi) {
             break;
@@ -340,7 +336,7 @@ pub fn backtrace(rip: u64, mut rbp: u64) {
         if ret == 0 {
             break;
         }
-        print_symbol(&syms, ret.saturating_sub(1));
+        print_symbol(syms, ret.saturating_sub(1));
         rbp = next;
     }
 }
