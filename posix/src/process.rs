@@ -271,6 +271,7 @@ impl Process {
         let waits = crate::wait::WaitHub::new();
         let net =
             crate::net::inet::Net::new(&waits, &hostname, config.net.clone(), etc.net.clone());
+        net.set_memory(memory_bytes);
         let files = Files::new(etc, memory_bytes);
         let mut fds = FdTable::default();
         files.open_stdio(&mut fds);

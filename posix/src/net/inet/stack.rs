@@ -90,9 +90,27 @@ pub(super) struct Ifaces {
     pub lo: Iface<LoopDev>,
     /// The NIC, once attached.
     pub nic: Option<Nic>,
+    /// TCP buffer bytes past which new TCP sockets get small buffers
+    /// (`tcp::new_socket`; Linux's `tcp_mem` pressure threshold). Half of
+    /// the VM's memory once the process sets it ([`Net::set_memory`]).
+    pub tcp_pressure: usize,
 }
 
 impl Ifaces {
+    /// The bytes of TCP socket buffers on both interfaces (smoltcp
+    /// allocates them whole at creation). A walk over the sockets, run
+    /// once per new TCP socket: simpler than keeping a count in step with
+    /// every place a socket goes away.
+    pub fn tcp_buffer_bytes(&self) -> usize {
+        let sets = core::iter::once(&self.lo.set).chain(self.nic.as_ref().map(|n| &n.ifc.set));
+        sets.flat_map(|set| set.iter())
+            .map(|(_, s)| match s {
+                smoltcp::socket::Socket::Tcp(t) => t.recv_capacity() + t.send_capacity(),
+                _ => 0,
+            })
+            .sum()
+    }
+
     /// Returns the socket set of interface `w`.
     ///
     /// # Panics
@@ -635,7 +653,11 @@ impl Net {
     pub fn new(hub: &Arc<WaitHub>, hostname: &str, cfg: NetConfig, etc: EtcNet) -> Arc<Net> {
         let lo = super::config::loopback(instant(hub.now_ns()));
         let stack = Stack {
-            ifs: Ifaces { lo, nic: None },
+            ifs: Ifaces {
+                lo,
+                nic: None,
+                tcp_pressure: usize::MAX,
+            },
             cfg,
             hostname: hostname.into(),
             etc,
@@ -655,6 +677,14 @@ impl Net {
             stack: Mutex::new(stack),
             hub: hub.clone(),
         })
+    }
+
+    /// Tells the stack the VM's memory, from which it sets the TCP
+    /// buffer pressure threshold: half of it (the kernel heap, which holds
+    /// the buffers, may grow to about seven eighths).
+    pub fn set_memory(&self, bytes: u64) {
+        let half = usize::try_from(bytes / 2).unwrap_or(usize::MAX);
+        self.with(|s| s.ifs.tcp_pressure = half);
     }
 
     /// Returns the wait hub socket queues notify.

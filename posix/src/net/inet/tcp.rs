@@ -159,15 +159,47 @@ impl Tcp {
     }
 }
 
-/// Makes a smoltcp TCP socket with `o`'s buffers and options, or `None`
-/// when the kernel heap cannot hold its buffers: a listener then drops
+/// Each buffer of a TCP socket made under memory pressure: eleven
+/// segments at MTU 1500, an eighth of the usual 64 KiB.
+const PRESSURE_BUF: usize = 16 * 1024;
+/// The smallest buffers a new socket is cut down to when the heap cannot
+/// give even [`PRESSURE_BUF`]: more than two full segments at MTU 1500
+/// (MSS 1460), so TCP still flows, if slowly.
+const PRESSURE_MIN_BUF: usize = 4096;
+
+/// Makes a smoltcp TCP socket with `o`'s buffers and options. smoltcp's
+/// buffers are fixed rings allocated up front (Linux allocates as data
+/// arrives), so memory goes by connections, not by data. As Linux
+/// moderates socket buffers under `tcp_mem` pressure
+/// (`sk_stream_moderate_sndbuf`, `tcp_clamp_window`), a socket made while
+/// the stack's TCP buffers exceed [`Ifaces::tcp_pressure`] gets
+/// [`PRESSURE_BUF`] each way (or less if it asked for less), and when the
+/// heap cannot hold the buffers they are halved and tried again down to
+/// [`PRESSURE_MIN_BUF`]: many connections with small windows rather than
+/// refused ones. `None` only when even that fails: a listener then drops
 /// the SYN (the peer retries) and connect(2) fails with ENOBUFS, instead
-/// of the allocation failure stopping the kernel.
-fn new_socket(o: &Opts) -> Option<tcp::Socket<'static>> {
-    let mut s = tcp::Socket::new(
-        tcp::SocketBuffer::new(super::try_zeroed(o.rxbuf)?),
-        tcp::SocketBuffer::new(super::try_zeroed(o.txbuf)?),
-    );
+/// of the kernel stopping.
+fn new_socket(o: &Opts, ifs: &Ifaces) -> Option<tcp::Socket<'static>> {
+    let floor = |want: usize| PRESSURE_MIN_BUF.min(want);
+    let (mut rx, mut tx) = (o.rxbuf, o.txbuf);
+    if ifs.tcp_buffer_bytes().saturating_add(rx + tx) > ifs.tcp_pressure {
+        rx = rx.min(PRESSURE_BUF);
+        tx = tx.min(PRESSURE_BUF);
+    }
+    let (rb, tb) = loop {
+        // The receive buffer is dropped again if the send buffer fails.
+        if let Some(rb) = super::try_zeroed(rx) {
+            if let Some(tb) = super::try_zeroed(tx) {
+                break (rb, tb);
+            }
+        }
+        if rx <= floor(o.rxbuf) && tx <= floor(o.txbuf) {
+            return None;
+        }
+        rx = (rx / 2).max(floor(o.rxbuf));
+        tx = (tx / 2).max(floor(o.txbuf));
+    };
+    let mut s = tcp::Socket::new(tcp::SocketBuffer::new(rb), tcp::SocketBuffer::new(tb));
     o.apply_tcp(&mut s);
     Some(s)
 }
@@ -217,7 +249,7 @@ impl Listener {
                 .iter()
                 .any(|&(sw, h)| sw == w && ifs.tcp(sw, h).state() == State::Listen);
             if !listening {
-                let Some(mut s) = new_socket(&self.opts) else {
+                let Some(mut s) = new_socket(&self.opts, ifs) else {
                     continue;
                 };
                 if s.listen(IpListenEndpoint {
@@ -455,7 +487,7 @@ impl Stack {
             }
         };
         let (_, opts, _) = tcp_of!(self, id);
-        let Some(mut s) = new_socket(opts) else {
+        let Some(mut s) = new_socket(opts, &self.ifs) else {
             return err(Errno::ENOBUFS, "no kernel memory for the socket buffers");
         };
         s.set_timeout(Some(Duration::from_secs(SYN_TIMEOUT_S)));

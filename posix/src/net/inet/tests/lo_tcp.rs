@@ -17,7 +17,27 @@ fn pattern(conn: usize, i: usize) -> u8 {
 
 #[test]
 fn echo_many_connections_large_transfers_every_byte_checked() {
+    echo_many(&T::new());
+}
+
+#[test]
+fn echo_many_connections_under_tcp_memory_pressure() {
+    // A 2 MiB "VM": past 1 MiB of TCP buffers new sockets get 16 KiB each
+    // way instead of 64 KiB, and still carry every byte.
     let t = T::new();
+    t.net.set_memory(2 << 20);
+    let bytes = echo_many(&t);
+    // 12 clients, 12 accepted, the listening socket: unmoderated that is
+    // 25 x 128 KiB = 3.1 MiB; moderated about 1 MiB + 17 x 32 KiB.
+    assert!(
+        bytes > 1 << 20 && bytes < 1_700_000,
+        "{bytes} bytes of TCP buffers"
+    );
+}
+
+/// Echoes 150-340 KB on each of 12 loopback connections at once, every
+/// byte checked; returns the TCP buffer bytes while all were open.
+fn echo_many(t: &T) -> usize {
     let (l, port) = t.listener(0, 64);
     const N: usize = 12;
     let sizes: Vec<usize> = (0..N).map(|i| 150_000 + i * 17_011).collect();
@@ -37,6 +57,7 @@ fn echo_many_connections_large_transfers_every_byte_checked() {
     }
     assert_eq!(servers.len(), N);
     assert_eq!(mask(&*l), 0, "accept queue drained");
+    let bytes = t.net.with(|s| s.ifs.tcp_buffer_bytes());
     let mut sent = vec![0usize; N];
     let mut got = vec![0usize; N];
     let mut done = [false; N];
@@ -93,6 +114,7 @@ fn echo_many_connections_large_transfers_every_byte_checked() {
         t.tick(1);
     }
     assert!(done.iter().all(|d| *d), "sent {sent:?} got {got:?}");
+    bytes
 }
 
 #[test]
